@@ -1,0 +1,117 @@
+package io.mnist.api;
+
+import io.mnist.api.model.BackendUnavailableException;
+import io.mnist.api.model.ModelArchive;
+import io.mnist.api.model.ModelFile;
+import io.mnist.api.spi.DigitBackend;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * Entry point: finds backends on the classpath and gives out trainers and classifiers.
+ *
+ * <p>A backend is chosen by, in order: an explicit name; the system property {@code mnist.backend}; the environment
+ * variable {@code MNIST_BACKEND}; the only backend present; {@code djl} when several are present (with a one-line
+ * notice on stderr naming the others). A model file always goes to the backend that wrote it.
+ *
+ * <pre>{@code
+ * try (DigitClassifier clf = DigitClassifiers.load(Path.of("model.mnist"))) {
+ *     int digit = clf.predict(ImageIO.read(file)).digit();
+ * }
+ * }</pre>
+ */
+public final class DigitClassifiers {
+    private static volatile BackendRegistry registry;
+
+    private DigitClassifiers() {
+    }
+
+    /** The chosen backend. @throws BackendNotFoundException if none is present or the chosen name is absent */
+    public static DigitBackend backend() {
+        return registry().choose();
+    }
+
+    /** The backend called {@code name}. @throws BackendNotFoundException if it is not on the classpath */
+    public static DigitBackend backend(String name) {
+        return registry().require(name, "");
+    }
+
+    /** Names of the backends on the classpath, sorted. */
+    public static List<String> available() {
+        return registry().names();
+    }
+
+    /** A trainer of the chosen backend for {@code config}. */
+    public static Trainer trainer(TrainingConfig config) {
+        return backend().trainer(config);
+    }
+
+    /**
+     * Loads a model file with the backend that wrote it.
+     *
+     * @throws java.nio.file.NoSuchFileException                if there is no file at {@code path}
+     * @throws io.mnist.api.model.NotAModelFileException           if it is not a model file
+     * @throws io.mnist.api.model.CorruptModelFileException        if it is damaged or truncated
+     * @throws io.mnist.api.model.DigestMismatchException          if it was altered after saving
+     * @throws io.mnist.api.model.UnsupportedModelVersionException if a newer library wrote it
+     * @throws BackendUnavailableException                      if its backend is not on the classpath
+     */
+    public static DigitClassifier load(Path path) throws IOException {
+        return load(ModelFile.read(path));
+    }
+
+    /** Loads an already read and verified model file with the backend that wrote it. */
+    public static DigitClassifier load(ModelArchive archive) throws IOException {
+        String name = archive.manifest().model().backend();
+        DigitBackend backend = registry().find(name);
+        if (backend == null) {
+            List<String> present = registry().names();
+            throw new BackendUnavailableException(name, archive.source() + " was saved by backend '" + name
+                    + "', which is not on the classpath (present: "
+                    + (present.isEmpty() ? "none" : String.join(", ", present)) + "). Add io.mnist:mnist-" + name
+                    + " as a dependency to load it.");
+        }
+        return backend.load(archive);
+    }
+
+    /** The chosen backend's bundled pretrained model. */
+    public static DigitClassifier pretrained() throws IOException {
+        return pretrained(backend());
+    }
+
+    /** The bundled pretrained model of the backend called {@code name}. */
+    public static DigitClassifier pretrained(String name) throws IOException {
+        return pretrained(backend(name));
+    }
+
+    private static DigitClassifier pretrained(DigitBackend backend) throws IOException {
+        try (InputStream in = backend.pretrainedModel().orElseThrow(() -> new IllegalStateException(
+                BackendRegistry.PREFIX + "Backend '" + backend.name() + "' ships no pretrained model; train one"
+                        + " with 'mnist train' and load it with DigitClassifiers.load(path)."))) {
+            return backend.load(ModelFile.read(in, backend.artifact() + " (bundled model)"));
+        }
+    }
+
+    private static BackendRegistry registry() {
+        BackendRegistry r = registry;
+        if (r == null) {
+            synchronized (DigitClassifiers.class) {
+                r = registry;
+                if (r == null) {
+                    r = new BackendRegistry(() -> ServiceLoader.load(DigitBackend.class).iterator(),
+                            System::getProperty, System::getenv, System.err);
+                    registry = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Forgets the discovered backends; for tests only. */
+    static void reset() {
+        registry = null;
+    }
+}

@@ -1,0 +1,148 @@
+package io.mnist.api;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An immutable evaluation of one model on one labelled dataset: accuracy, mean cross-entropy, the 10x10 confusion
+ * matrix, per-class precision, recall and F1, and which images were misclassified.
+ *
+ * <p>Computed once, here, from labels and predicted probabilities, so every backend reports the same figures.
+ */
+public final class Evaluation {
+    private static final double MIN_PROBABILITY = 1e-7;
+
+    private final int[][] confusion;
+    private final double meanLoss;
+    private final int[] misclassified;
+    private final int total;
+    private final int correct;
+
+    private Evaluation(int[][] confusion, double meanLoss, int[] misclassified, int total, int correct) {
+        this.confusion = confusion;
+        this.meanLoss = meanLoss;
+        this.misclassified = misclassified;
+        this.total = total;
+        this.correct = correct;
+    }
+
+    /**
+     * Evaluates ten probabilities per image against the true labels.
+     *
+     * @param labels        true digits, one per image
+     * @param probabilities {@code labels.length * 10} values, ten per image in label order
+     * @throws IllegalArgumentException if the sizes disagree, there are no images, or a label is not 0..9
+     */
+    public static Evaluation of(int[] labels, float[] probabilities) {
+        if (labels.length == 0) {
+            throw new IllegalArgumentException("Cannot evaluate on zero images");
+        }
+        if (probabilities.length != labels.length * 10) {
+            throw new IllegalArgumentException("Expected " + labels.length * 10 + " probabilities for "
+                    + labels.length + " images, got " + probabilities.length);
+        }
+        int[][] confusion = new int[10][10];
+        List<Integer> wrong = new ArrayList<>();
+        double lossSum = 0;
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int label = labels[i];
+            if (label < 0 || label > 9) {
+                throw new IllegalArgumentException("Label " + i + " is " + label + ", not a digit");
+            }
+            int predicted = Prediction.fromProbabilities(probabilities, i * 10).digit();
+            confusion[label][predicted]++;
+            if (predicted == label) {
+                correct++;
+            } else {
+                wrong.add(i);
+            }
+            lossSum -= Math.log(Math.max(probabilities[i * 10 + label], MIN_PROBABILITY));
+        }
+        return new Evaluation(confusion, lossSum / labels.length,
+                wrong.stream().mapToInt(Integer::intValue).toArray(), labels.length, correct);
+    }
+
+    /** Images evaluated. */
+    public int total() {
+        return total;
+    }
+
+    /** Images classified right. */
+    public int correct() {
+        return correct;
+    }
+
+    /** Fraction of images classified right. */
+    public double accuracy() {
+        return (double) correct / total;
+    }
+
+    /** Mean categorical cross-entropy, with probabilities clipped at 1e-7 as Keras does. */
+    public double meanLoss() {
+        return meanLoss;
+    }
+
+    /** A copy of the confusion matrix: {@code [true digit][predicted digit]} counts. */
+    public int[][] confusion() {
+        int[][] copy = new int[10][];
+        for (int i = 0; i < 10; i++) {
+            copy[i] = confusion[i].clone();
+        }
+        return copy;
+    }
+
+    /** Of the images predicted as {@code digit}, the fraction that really are it (0 if none was predicted). */
+    public double precision(int digit) {
+        int predicted = 0;
+        for (int t = 0; t < 10; t++) {
+            predicted += confusion[t][digit];
+        }
+        return predicted == 0 ? 0 : (double) confusion[digit][digit] / predicted;
+    }
+
+    /** Of the images that are {@code digit}, the fraction predicted as it (0 if there were none). */
+    public double recall(int digit) {
+        int actual = Arrays.stream(confusion[digit]).sum();
+        return actual == 0 ? 0 : (double) confusion[digit][digit] / actual;
+    }
+
+    /** The harmonic mean of precision and recall for {@code digit}. */
+    public double f1(int digit) {
+        double p = precision(digit);
+        double r = recall(digit);
+        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
+
+    /** Indices (into the evaluated dataset) of the misclassified images, ascending. */
+    public int[] misclassified() {
+        return misclassified.clone();
+    }
+
+    /** A readable report: headline figures, per-class table and confusion matrix. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("Accuracy %.2f%% (%d of %d), mean loss %.4f%n",
+                100 * accuracy(), correct, total, meanLoss));
+        sb.append(String.format("%n%5s %9s %9s %9s %7s%n", "digit", "precision", "recall", "f1", "count"));
+        for (int d = 0; d < 10; d++) {
+            sb.append(String.format("%5d %9.4f %9.4f %9.4f %7d%n", d, precision(d), recall(d), f1(d),
+                    Arrays.stream(confusion[d]).sum()));
+        }
+        sb.append(String.format("%nConfusion matrix (rows: true digit, columns: predicted)%n      "));
+        for (int p = 0; p < 10; p++) {
+            sb.append(String.format("%6d", p));
+        }
+        sb.append(System.lineSeparator());
+        for (int t = 0; t < 10; t++) {
+            sb.append(String.format("%6d", t));
+            for (int p = 0; p < 10; p++) {
+                sb.append(String.format("%6d", confusion[t][p]));
+            }
+            sb.append(System.lineSeparator());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,70 @@
+package io.mnist.api;
+
+import java.util.Arrays;
+
+/**
+ * What a classifier says about one image: the most probable digit, its probability, and all ten probabilities.
+ *
+ * @param digit         the predicted digit, 0..9
+ * @param confidence    the probability of {@code digit}
+ * @param probabilities ten probabilities summing to about 1 (copied; do not rely on identity)
+ */
+public record Prediction(int digit, float confidence, float[] probabilities) {
+
+    public Prediction {
+        if (probabilities.length != 10) {
+            throw new IllegalArgumentException("A prediction has 10 probabilities, got " + probabilities.length);
+        }
+        if (digit < 0 || digit > 9) {
+            throw new IllegalArgumentException("digit must be 0..9, got " + digit);
+        }
+        probabilities = probabilities.clone();
+    }
+
+    /** Builds a prediction from ten probabilities, choosing the most probable digit (the lowest on a tie). */
+    public static Prediction fromProbabilities(float[] probabilities) {
+        return fromProbabilities(probabilities, 0);
+    }
+
+    /** As {@link #fromProbabilities(float[])}, reading ten values of {@code rows} from {@code offset}. */
+    public static Prediction fromProbabilities(float[] rows, int offset) {
+        int best = 0;
+        for (int d = 1; d < 10; d++) {
+            if (rows[offset + d] > rows[offset + best]) {
+                best = d;
+            }
+        }
+        return new Prediction(best, rows[offset + best], Arrays.copyOfRange(rows, offset, offset + 10));
+    }
+
+    @Override
+    public float[] probabilities() {
+        return probabilities.clone();
+    }
+
+    /** The probability given to {@code d}. */
+    public float probability(int d) {
+        return probabilities[d];
+    }
+
+    /** Whether the confidence reaches {@code threshold}; answers below it should be treated as "don't know". */
+    public boolean isConfident(double threshold) {
+        return confidence >= threshold;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Prediction p && p.digit == digit && Float.compare(p.confidence, confidence) == 0
+                && Arrays.equals(p.probabilities, probabilities);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * digit + Arrays.hashCode(probabilities);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("Prediction[digit=%d, confidence=%.4f]", digit, confidence);
+    }
+}

@@ -1,0 +1,108 @@
+package io.mnist.api;
+
+import java.util.Objects;
+
+/**
+ * How to train: the network, the optimiser and its learning rate, batch size, epochs and the random seed.
+ * {@link #defaults()} is the seed recipe of the Keras notebook (5 epochs, batch 128, RMSProp 0.001, seed network).
+ *
+ * <p>A config is immutable; {@link #toBuilder()} derives a changed copy. The same config and seed give the same
+ * shuffling and initial weights on a given backend.
+ */
+public record TrainingConfig(NetworkSpec network, Optimizer optimizer, double learningRate, int batchSize,
+                             int epochs, long seed) {
+
+    /** Default seed for reproducible runs. */
+    public static final long DEFAULT_SEED = 42L;
+
+    public TrainingConfig {
+        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(optimizer, "optimizer");
+        if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw new IllegalArgumentException("learningRate must be a positive number, got " + learningRate);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+        }
+    }
+
+    /** The seed recipe. */
+    public static TrainingConfig defaults() {
+        return new TrainingConfig(NetworkSpec.seed(), Optimizer.RMSPROP, 0.001, 128, 5, DEFAULT_SEED);
+    }
+
+    /** A builder starting from the seed recipe. */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
+    /** A builder starting from this config. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Optimisers both backends offer, with Keras' semantics. */
+    public enum Optimizer {
+        /** RMSProp: rho 0.9, epsilon 1e-7, no momentum (Keras' defaults). */
+        RMSPROP,
+        /** Adam: beta1 0.9, beta2 0.999, epsilon 1e-7 (Keras' defaults). */
+        ADAM
+    }
+
+    /** Builds a {@link TrainingConfig}; every setting starts at the seed recipe's value. */
+    public static final class Builder {
+        private NetworkSpec network;
+        private Optimizer optimizer;
+        private double learningRate;
+        private int batchSize;
+        private int epochs;
+        private long seed;
+
+        private Builder(TrainingConfig from) {
+            network = from.network;
+            optimizer = from.optimizer;
+            learningRate = from.learningRate;
+            batchSize = from.batchSize;
+            epochs = from.epochs;
+            seed = from.seed;
+        }
+
+        public Builder network(NetworkSpec network) {
+            this.network = network;
+            return this;
+        }
+
+        public Builder optimizer(Optimizer optimizer) {
+            this.optimizer = optimizer;
+            return this;
+        }
+
+        public Builder learningRate(double learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder epochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Validates and builds the config. */
+        public TrainingConfig build() {
+            return new TrainingConfig(network, optimizer, learningRate, batchSize, epochs, seed);
+        }
+    }
+}

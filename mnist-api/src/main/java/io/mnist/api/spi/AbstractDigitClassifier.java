@@ -1,0 +1,139 @@
+package io.mnist.api.spi;
+
+import io.mnist.api.DigitClassifier;
+import io.mnist.api.DigitImage;
+import io.mnist.api.Evaluation;
+import io.mnist.api.ModelInfo;
+import io.mnist.api.Prediction;
+import io.mnist.api.data.MnistDataset;
+import io.mnist.api.model.ModelFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The shared half of every backend's classifier: batching, evaluation, the model file, and the closed state.
+ * A backend supplies only {@link #probabilities(float[], int)}, {@link #weights()} and {@link #release()}.
+ *
+ * <p>Calls run under a read lock and {@link #close()} takes the write lock, so the engine's memory is never freed
+ * under a running prediction.
+ */
+public abstract class AbstractDigitClassifier implements DigitClassifier {
+    /** Images per inference batch. */
+    protected static final int BATCH = Inference.BATCH;
+
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final ModelInfo info;
+    private boolean closed;
+
+    protected AbstractDigitClassifier(ModelInfo info) {
+        this.info = Objects.requireNonNull(info, "info");
+    }
+
+    /**
+     * Runs the network in inference mode. Must be safe to call from many threads at once.
+     *
+     * @param pixels {@code count * 784} values in [0, 1], image after image
+     * @param count  images in the batch, 1..{@value #BATCH}
+     * @return {@code count * 10} probabilities
+     */
+    protected abstract float[] probabilities(float[] pixels, int count);
+
+    /** The backend's weight entries for the model file. */
+    protected abstract Map<String, byte[]> weights() throws IOException;
+
+    /** Frees the engine's resources; called once, with no prediction running. */
+    protected abstract void release();
+
+    @Override
+    public final Prediction predict(DigitImage image) {
+        Objects.requireNonNull(image, "image");
+        float[] pixels = new float[DigitImage.PIXELS];
+        image.copyTo(pixels, 0);
+        return Prediction.fromProbabilities(guarded(pixels, 1));
+    }
+
+    @Override
+    public final List<Prediction> predictAll(List<DigitImage> images) {
+        List<Prediction> out = new ArrayList<>(images.size());
+        float[] pixels = new float[BATCH * DigitImage.PIXELS];
+        for (int start = 0; start < images.size(); start += BATCH) {
+            int n = Math.min(BATCH, images.size() - start);
+            for (int i = 0; i < n; i++) {
+                images.get(start + i).copyTo(pixels, i * DigitImage.PIXELS);
+            }
+            float[] probs = guarded(n == BATCH ? pixels : java.util.Arrays.copyOf(pixels, n * DigitImage.PIXELS), n);
+            for (int i = 0; i < n; i++) {
+                out.add(Prediction.fromProbabilities(probs, i * 10));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public final Evaluation evaluate(MnistDataset data) {
+        return Evaluation.of(data.labels(), ((Inference) this::guarded).probabilities(data));
+    }
+
+    @Override
+    public final void save(Path path) throws IOException {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            ModelFile.write(path, info, weights());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public final ModelInfo info() {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            return info;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public final void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                release();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private float[] guarded(float[] pixels, int count) {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            float[] probs = probabilities(pixels, count);
+            if (probs.length != count * 10) {
+                throw new IllegalStateException("Backend " + info.backend() + " returned " + probs.length
+                        + " probabilities for " + count + " images");
+            }
+            return probs;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("This " + info.backend()
+                    + " classifier is closed; load the model again to use it");
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package io.mnist.api.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.mnist.api.DigitClassifier;
+import io.mnist.api.DigitClassifiers;
+import io.mnist.api.DigitImage;
+import io.mnist.api.Evaluation;
+import io.mnist.api.ModelInfo;
+import io.mnist.api.NetworkSpec;
+import io.mnist.api.Prediction;
+import io.mnist.api.TrainingConfig;
+import io.mnist.api.data.MnistData;
+import io.mnist.api.data.MnistDataset;
+import io.mnist.api.model.BackendUnavailableException;
+import io.mnist.api.model.CorruptModelFileException;
+import io.mnist.api.model.DigestMismatchException;
+import io.mnist.api.model.ModelFileException;
+import io.mnist.api.model.NotAModelFileException;
+import io.mnist.api.model.UnsupportedModelVersionException;
+import io.mnist.api.spi.DigitBackend;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The rules every backend follows. A backend module's tests extend this class and return their backend:
+ *
+ * <pre>{@code
+ * class DjlBackendContractTest extends DigitBackendContract {
+ *     protected DigitBackend backend() { return new DjlBackend(); }
+ * }
+ * }</pre>
+ *
+ * <p>The seed recipe is trained once, for two epochs on the first 6,000 training images, and every rule is checked
+ * on that model and on files saved from it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class DigitBackendContract {
+    /** Training images for the contract's model. */
+    protected static final int TRAIN_IMAGES = 6_000;
+    /** Test images it is scored on. */
+    protected static final int TEST_IMAGES = 1_000;
+    /** The accuracy two epochs of the seed recipe must reach on them (PyTorch reaches about 95%). */
+    protected static final double MIN_ACCURACY = 0.93;
+    /** Largest allowed difference between a model's and its reloaded copy's probabilities. */
+    protected static final double SAVE_LOAD_TOLERANCE = 1e-5;
+    /** The seed network's parameter count, as Keras and PyTorch count it. */
+    protected static final long SEED_PARAMETERS = 1_199_882L;
+
+    private DigitClassifier model;
+    private RecordingListener events;
+    private MnistDataset test;
+    private Path dir;
+    private Path saved;
+
+    /** The backend under test. */
+    protected abstract DigitBackend backend();
+
+    /** The recipe the contract trains: the seed recipe for two epochs. */
+    protected TrainingConfig contractRecipe() {
+        return TrainingConfig.builder().epochs(2).build();
+    }
+
+    @BeforeAll
+    void trainOnce() throws IOException {
+        MnistDataset train = MnistData.train().first(TRAIN_IMAGES);
+        test = MnistData.test().first(TEST_IMAGES);
+        events = new RecordingListener();
+        model = backend().trainer(contractRecipe()).train(train, test, events);
+        dir = Files.createTempDirectory("mnist-contract-");
+        saved = dir.resolve("contract.mnist");
+        model.save(saved);
+    }
+
+    @AfterAll
+    void cleanUp() throws IOException {
+        if (model != null) {
+            model.close();
+        }
+        if (dir != null) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void isFoundByServiceLoaderUnderItsName() {
+        assertThat(DigitClassifiers.available()).as("backends found by ServiceLoader").contains(backend().name());
+        assertThat(DigitClassifiers.backend(backend().name())).as("the registered instance")
+                .isInstanceOf(backend().getClass());
+        assertThat(backend().name()).as("names are lower case").isEqualTo(backend().name().toLowerCase());
+    }
+
+    @Test
+    void seedNetworkHasTheSeedParameterCount() {
+        assertThat(NetworkSpec.seed().parameterCount()).as("the spec's own count").isEqualTo(SEED_PARAMETERS);
+        assertThat(events.started.parameterCount()).as("parameters the engine built").isEqualTo(SEED_PARAMETERS);
+        assertThat(model.info().parameterCount()).as("parameters in the model info").isEqualTo(SEED_PARAMETERS);
+    }
+
+    @Test
+    void twoEpochsOfTheSeedRecipeReachTheAccuracyFloor() {
+        Evaluation ev = model.evaluate(test);
+        assertThat(ev.total()).isEqualTo(TEST_IMAGES);
+        assertThat(ev.accuracy()).as("accuracy on %d test images after 2 epochs on %d:%n%s", TEST_IMAGES,
+                TRAIN_IMAGES, ev).isGreaterThanOrEqualTo(MIN_ACCURACY);
+        assertThat(model.info().testAccuracy()).as("the last epoch's validation accuracy is the evaluation's")
+                .isCloseTo(ev.accuracy(), within(1e-9));
+    }
+
+    @Test
+    void reportsEveryBatchAndEpochInOrder() {
+        int batches = (TRAIN_IMAGES + 127) / 128;
+        List<String> expected = new ArrayList<>();
+        expected.add("start");
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            expected.add("epoch " + epoch + "/2");
+            for (int b = 1; b <= batches; b++) {
+                expected.add("batch " + b + "/" + batches);
+            }
+            expected.add("end " + epoch);
+        }
+        expected.add("done");
+        assertThat(events.events).as("listener events").containsExactlyElementsOf(expected);
+        assertThat(events.started.backend()).isEqualTo(backend().name());
+        assertThat(events.batches).as("batch losses are finite and positive")
+                .allSatisfy(b -> assertThat(b.loss()).isFinite().isPositive());
+        assertThat(events.epochs).as("epoch results").allSatisfy(e -> {
+            assertThat(e.trainLoss()).isFinite().isPositive();
+            assertThat(e.trainAccuracy()).isBetween(0.5, 1.0);
+            assertThat(e.testLoss()).isFinite().isPositive();
+            assertThat(e.testAccuracy()).isBetween(0.5, 1.0);
+            assertThat(e.seconds()).isPositive();
+        });
+        assertThat(model.info().history()).as("history kept in the model").isEqualTo(events.epochs);
+        assertThat(model.info().backend()).isEqualTo(backend().name());
+    }
+
+    @Test
+    void saveThenLoadGivesTheSameProbabilities() throws IOException {
+        try (DigitClassifier loaded = DigitClassifiers.load(saved)) {
+            assertThat(loaded.info().backend()).isEqualTo(backend().name());
+            assertThat(loaded.info().history()).as("history survives saving").isEqualTo(model.info().history());
+            assertThat(loaded.info().parameterCount()).isEqualTo(model.info().parameterCount());
+            List<DigitImage> images = images(TEST_IMAGES);
+            List<Prediction> before = model.predictAll(images);
+            List<Prediction> after = loaded.predictAll(images);
+            double worst = 0;
+            for (int i = 0; i < images.size(); i++) {
+                for (int d = 0; d < 10; d++) {
+                    worst = Math.max(worst, Math.abs(before.get(i).probability(d) - after.get(i).probability(d)));
+                }
+            }
+            assertThat(worst).as("largest probability difference after save and load").isLessThanOrEqualTo(
+                    SAVE_LOAD_TOLERANCE);
+        }
+    }
+
+    @Test
+    void predictionsFromEightThreadsMatchOneThread() throws Exception {
+        List<DigitImage> images = images(200);
+        List<Prediction> single = images.stream().map(model::predict).toList();
+        List<Prediction> batched = model.predictAll(images);
+        int threads = 8;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<String>>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int seed = t;
+                futures.add(pool.submit(() -> {
+                    List<Integer> order = new ArrayList<>(IntStream.range(0, images.size()).boxed().toList());
+                    Collections.shuffle(order, new Random(seed));
+                    start.await();
+                    List<String> mismatches = new ArrayList<>();
+                    for (int i : order) {
+                        differs(single.get(i), model.predict(images.get(i)), "image " + i, mismatches);
+                    }
+                    List<Prediction> again = model.predictAll(images);
+                    for (int i = 0; i < images.size(); i++) {
+                        differs(batched.get(i), again.get(i), "batched image " + i, mismatches);
+                    }
+                    return mismatches;
+                }));
+            }
+            for (Future<List<String>> f : futures) {
+                assertThat(f.get()).as("predictions that differ from the single-threaded ones").isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void useAfterCloseFailsClearly() throws IOException {
+        DigitClassifier loaded = DigitClassifiers.load(saved);
+        DigitImage image = test.image(0);
+        loaded.predict(image);
+        loaded.close();
+        loaded.close();
+        assertThatThrownBy(() -> loaded.predict(image)).as("predict after close")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> loaded.predictAll(List.of(image))).as("predictAll after close")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> loaded.save(dir.resolve("after-close.mnist"))).as("save after close")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThat(dir.resolve("after-close.mnist")).doesNotExist();
+    }
+
+    @Test
+    void rejectsAMissingFile() {
+        Path missing = dir.resolve("no-such.mnist");
+        assertThatThrownBy(() -> DigitClassifiers.load(missing)).isInstanceOf(NoSuchFileException.class)
+                .hasMessageContaining(missing.toString());
+    }
+
+    @Test
+    void rejectsAFileThatIsNotAModel() throws IOException {
+        Path text = Files.writeString(dir.resolve("notes.mnist"), "these are not weights");
+        assertThatThrownBy(() -> DigitClassifiers.load(text)).isInstanceOf(NotAModelFileException.class)
+                .hasMessageContaining("is not an mnist model file").hasMessageContaining(text.toString());
+    }
+
+    @Test
+    void rejectsATruncatedModel() throws IOException {
+        for (double fraction : new double[] {0.5, 0.99}) {
+            Path cut = ModelFileSurgery.truncated(saved, fraction, dir.resolve("cut-" + fraction + ".mnist"));
+            assertThatThrownBy(() -> DigitClassifiers.load(cut)).as("cut at %s", fraction)
+                    .isInstanceOf(CorruptModelFileException.class).hasMessageContaining("truncated");
+        }
+    }
+
+    @Test
+    void rejectsAModelWhoseWeightsWereAltered() throws IOException {
+        Path altered = ModelFileSurgery.rewritten(saved, dir.resolve("altered.mnist"), m -> { },
+                (name, bytes) -> {
+                    byte[] copy = bytes.clone();
+                    copy[copy.length / 2] ^= 0x40;
+                    return copy;
+                }, false);
+        assertThatThrownBy(() -> DigitClassifiers.load(altered)).isInstanceOf(DigestMismatchException.class)
+                .hasMessageContaining("SHA-256").hasMessageContaining("altered");
+    }
+
+    @Test
+    void rejectsAModelOfABackendThatIsNotOnTheClasspath() throws IOException {
+        Path foreign = ModelFileSurgery.rewritten(saved, dir.resolve("foreign.mnist"),
+                m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("model")).put("backend", "tensorflow"),
+                (name, bytes) -> bytes, false);
+        assertThatThrownBy(() -> DigitClassifiers.load(foreign)).isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("saved by backend 'tensorflow'")
+                .hasMessageContaining("io.mnist:mnist-tensorflow")
+                .hasMessageContaining(backend().name());
+    }
+
+    @Test
+    void rejectsANewerFormatVersion() throws IOException {
+        Path future = ModelFileSurgery.rewritten(saved, dir.resolve("future.mnist"),
+                m -> m.put("formatVersion", 99), (name, bytes) -> bytes, false);
+        assertThatThrownBy(() -> DigitClassifiers.load(future))
+                .isInstanceOf(UnsupportedModelVersionException.class)
+                .hasMessageContaining("version 99").hasMessageContaining("Upgrade");
+    }
+
+    @Test
+    void rejectsWeightsThatAreCutShortEvenWithMatchingDigests() throws IOException {
+        Path shortened = ModelFileSurgery.rewritten(saved, dir.resolve("short.mnist"), m -> { },
+                (name, bytes) -> java.util.Arrays.copyOf(bytes, bytes.length / 2), true);
+        assertThatThrownBy(() -> DigitClassifiers.load(shortened)).as("the backend checks its own weights")
+                .isInstanceOf(ModelFileException.class).hasMessageContaining(shortened.toString());
+    }
+
+    @Test
+    void rejectsWeightsThatDoNotFitTheNetworkInTheManifest() throws IOException {
+        Path mismatched = ModelFileSurgery.rewritten(saved, dir.resolve("mismatched.mnist"), m -> {
+            for (var layer : m.get("model").get("network").get("layers")) {
+                if (layer.path("type").asText().equals("dense") && layer.path("units").asInt() == 128) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) layer).put("units", 64);
+                }
+            }
+        }, (name, bytes) -> bytes, true);
+        assertThatThrownBy(() -> DigitClassifiers.load(mismatched))
+                .as("weights of a 128-unit layer in a file that declares 64 units")
+                .isInstanceOf(ModelFileException.class).hasMessageContaining(mismatched.toString());
+    }
+
+    /** The first {@code n} contract test images. */
+    protected List<DigitImage> images(int n) {
+        return IntStream.range(0, n).mapToObj(test::image).toList();
+    }
+
+    /** The trained contract model, for a backend's own extra tests. */
+    protected DigitClassifier model() {
+        return model;
+    }
+
+    /** Info of the trained contract model. */
+    protected ModelInfo info() {
+        return model.info();
+    }
+
+    private static void differs(Prediction expected, Prediction actual, String what, List<String> out) {
+        if (expected.digit() != actual.digit()) {
+            out.add(what + ": digit " + actual.digit() + " instead of " + expected.digit());
+            return;
+        }
+        for (int d = 0; d < 10; d++) {
+            if (Math.abs(expected.probability(d) - actual.probability(d)) > SAVE_LOAD_TOLERANCE) {
+                out.add(what + ": p(" + d + ") " + actual.probability(d) + " instead of " + expected.probability(d));
+                return;
+            }
+        }
+    }
+}
