@@ -1,0 +1,48 @@
+package io.mnist.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mnist.api.NetworkSpec.Activation;
+import io.mnist.api.NetworkSpec.Dense;
+import io.mnist.api.NetworkSpec.Flatten;
+import io.mnist.api.model.ModelFile;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NetworkSpecTest {
+    @Test
+    void theSeedNetworkHasTheKerasParameterCount() {
+        assertThat(NetworkSpec.seed().parameterCount()).isEqualTo(1_199_882L);
+    }
+
+    @Test
+    void survivesJsonAsTheManifestStoresIt() throws Exception {
+        String json = ModelFile.json().writeValueAsString(TrainingConfig.defaults());
+        assertThat(json).contains("\"type\" : \"conv2d\"").contains("\"rate\" : 0.25");
+        assertThat(ModelFile.json().readValue(json, TrainingConfig.class)).isEqualTo(TrainingConfig.defaults());
+    }
+
+    @Test
+    void rejectsNetworksThatCannotBeBuilt() {
+        assertThatThrownBy(() -> new NetworkSpec(List.of(new Dense(10, Activation.SOFTMAX)),
+                NetworkSpec.Initializer.GLOROT_UNIFORM)).hasMessageContaining("add a Flatten layer");
+        assertThatThrownBy(() -> new NetworkSpec(List.of(new Flatten(), new Dense(5, Activation.SOFTMAX)),
+                NetworkSpec.Initializer.GLOROT_UNIFORM)).hasMessageContaining("Dense(10, SOFTMAX)");
+        assertThatThrownBy(() -> new NetworkSpec.Dropout(1.0)).hasMessageContaining("[0, 1)");
+    }
+
+    @Test
+    void configValidatesItsSettings() {
+        assertThatThrownBy(() -> TrainingConfig.builder().batchSize(0).build())
+                .hasMessage("batchSize must be at least 1, got 0");
+        assertThatThrownBy(() -> TrainingConfig.builder().learningRate(-1).build())
+                .hasMessageContaining("learningRate must be a positive number");
+        assertThat(TrainingConfig.defaults()).satisfies(c -> {
+            assertThat(c.epochs()).isEqualTo(5);
+            assertThat(c.batchSize()).isEqualTo(128);
+            assertThat(c.optimizer()).isEqualTo(TrainingConfig.Optimizer.RMSPROP);
+            assertThat(c.learningRate()).isEqualTo(0.001);
+        });
+    }
+}
