@@ -45,4 +45,28 @@ class NetworkSpecTest {
             assertThat(c.learningRate()).isEqualTo(0.001);
         });
     }
+
+    @Test
+    void initialWeightsFollowGlorotWithZeroBiasesAndDependOnlyOnTheSeed() {
+        NetworkWeights w = NetworkWeights.initial(NetworkSpec.seed(), 7);
+        assertThat(w.parameterCount()).isEqualTo(1_199_882L);
+        assertThat(w.tensors()).extracting(NetworkWeights.Tensor::name).containsExactly(
+                "0.weight", "0.bias", "1.weight", "1.bias", "5.weight", "5.bias", "7.weight", "7.bias");
+        assertThat(w.tensors().get(2).shape()).as("conv kernel layout").containsExactly(3, 3, 32, 64);
+        assertThat(w.tensors().get(4).shape()).as("dense layout [inputs][units]").containsExactly(9216, 128);
+        double limit = Math.sqrt(6.0 / (9216 + 128));
+        float[] dense = w.tensors().get(4).values();
+        double max = 0;
+        double sumSq = 0;
+        for (float v : dense) {
+            max = Math.max(max, Math.abs(v));
+            sumSq += v * v;
+        }
+        assertThat(max).isLessThanOrEqualTo(limit).isGreaterThan(0.99 * limit);
+        assertThat(Math.sqrt(sumSq / dense.length)).as("uniform variance limit^2/3")
+                .isCloseTo(limit / Math.sqrt(3), org.assertj.core.api.Assertions.within(0.01 * limit));
+        assertThat(w.tensors().get(5).values()).containsOnly(0f);
+        assertThat(NetworkWeights.initial(NetworkSpec.seed(), 7)).isEqualTo(w);
+        assertThat(NetworkWeights.initial(NetworkSpec.seed(), 8)).isNotEqualTo(w);
+    }
 }

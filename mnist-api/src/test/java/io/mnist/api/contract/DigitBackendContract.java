@@ -72,8 +72,19 @@ public abstract class DigitBackendContract {
     private Path dir;
     private Path saved;
 
+    /** Largest growth of resident memory allowed over the memory probe's predictions, after warm-up. */
+    protected static final long MAX_RSS_GROWTH_BYTES = 50L << 20;
+
     /** The backend under test. */
     protected abstract DigitBackend backend();
+
+    /**
+     * How many single predictions the memory probe runs after warm-up: 100,000, so that a leak of even a few
+     * hundred bytes per call shows. A backend far slower than a network may lower it, saying why.
+     */
+    protected int memoryProbePredictions() {
+        return 100_000;
+    }
 
     /** The recipe the contract trains: the seed recipe for two epochs. */
     protected TrainingConfig contractRecipe() {
@@ -86,6 +97,10 @@ public abstract class DigitBackendContract {
         test = MnistData.test().first(TEST_IMAGES);
         events = new RecordingListener();
         model = backend().trainer(contractRecipe()).train(train, test, events);
+        for (var epoch : model.info().history()) {
+            System.out.printf("[contract] %s epoch %d: train loss %.4f, test accuracy %.4f, %.1f s%n",
+                    backend().name(), epoch.epoch(), epoch.trainLoss(), epoch.testAccuracy(), epoch.seconds());
+        }
         dir = Files.createTempDirectory("mnist-contract-");
         saved = dir.resolve("contract.mnist");
         model.save(saved);
@@ -211,6 +226,48 @@ public abstract class DigitBackendContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Native memory stays flat: resident memory, less what the Java heap committed meanwhile, grows by less than
+     * {@value #MAX_RSS_GROWTH_BYTES} bytes over {@link #memoryProbePredictions()} single predictions after a
+     * warm-up of a tenth as many. Heap growth is the JVM's business and is left out; everything else that stays
+     * resident (engine arrays, direct buffers, allocator arenas) counts.
+     */
+    @Test
+    void residentMemoryStaysFlatOverManySinglePredictions() throws IOException {
+        int n = memoryProbePredictions();
+        long[] before = memoryAfter(n / 10);
+        long[] after = memoryAfter(n);
+        long growth = (after[0] - before[0]) - (after[1] - before[1]);
+        System.out.printf("[contract] %s: resident %d MB (heap %d MB) after warm-up, %d MB (heap %d MB) after %,d"
+                + " more single predictions: %+d MB outside the heap%n", backend().name(), before[0] >> 20,
+                before[1] >> 20, after[0] >> 20, after[1] >> 20, n, growth >> 20);
+        assertThat(growth).as("resident memory growth outside the heap, in bytes, over %,d single predictions", n)
+                .isLessThan(MAX_RSS_GROWTH_BYTES);
+    }
+
+    /** Resident bytes and committed heap bytes after {@code n} single predictions over the test images. */
+    private long[] memoryAfter(int n) throws IOException {
+        List<DigitImage> images = images(TEST_IMAGES);
+        int answered = 0;
+        for (int i = 0; i < n; i++) {
+            answered += model.predict(images.get(i % images.size())).digit() >= 0 ? 1 : 0;
+        }
+        assertThat(answered).isEqualTo(n);
+        System.gc();
+        return new long[] {residentBytes(),
+                java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()};
+    }
+
+    /** This process's resident set size, from {@code /proc/self/status} (Linux, the platform this project runs on). */
+    protected static long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("/proc/self/status has no VmRSS line");
     }
 
     @Test

@@ -113,6 +113,26 @@ public final class BrokenBackends {
         }
     }
 
+    /** Keeps 16 KB of off-heap memory for every prediction, as a backend that never frees its arrays would. */
+    public static class Leaky extends FakeBackend {
+        @Override
+        public String name() {
+            return "fake-leaky";
+        }
+
+        @Override
+        protected DigitClassifier classifier(ModelInfo info, NearestNeighbours memory) {
+            List<ByteBuffer> kept = new java.util.concurrent.CopyOnWriteArrayList<>();
+            return new Classifier(info, memory) {
+                @Override
+                protected float[] probabilities(float[] pixels, int count) {
+                    kept.add(ByteBuffer.allocateDirect(16 << 10));
+                    return super.probabilities(pixels, count);
+                }
+            };
+        }
+    }
+
     /** Ignores close(): a closed classifier keeps answering. */
     public static class IgnoresClose extends FakeBackend {
         @Override

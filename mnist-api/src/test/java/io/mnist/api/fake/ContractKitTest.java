@@ -26,6 +26,7 @@ class ContractKitTest {
                 Arguments.of(LossySaveContract.class, "saveThenLoadGivesTheSameProbabilities"),
                 Arguments.of(RacyContract.class, "predictionsFromEightThreadsMatchOneThread"),
                 Arguments.of(IgnoresCloseContract.class, "useAfterCloseFailsClearly"),
+                Arguments.of(LeakyContract.class, "residentMemoryStaysFlatOverManySinglePredictions"),
                 Arguments.of(TrustsAnyWeightsContract.class, "rejectsWeightsThatDoNotFitTheNetworkInTheManifest,"
                         + "rejectsWeightsThatAreCutShortEvenWithMatchingDigests"));
     }
@@ -54,6 +55,17 @@ class ContractKitTest {
         @Override
         protected DigitBackend backend() {
             return backend.get();
+        }
+
+        @Override
+        protected int memoryProbePredictions() {
+            return FakeBackendContractTest.MEMORY_PROBE;
+        }
+    }
+
+    static class LeakyContract extends BrokenContract {
+        LeakyContract() {
+            super(BrokenBackends.Leaky::new);
         }
     }
 

@@ -1,0 +1,66 @@
+package io.mnist.djl;
+
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/**
+ * Starts DJL's PyTorch engine once, offline. Natives come from the {@code pytorch-native-cpu} and
+ * {@code pytorch-jni} jars on the classpath and are unpacked into {@code ~/.djl.ai/pytorch} (redirect with the
+ * {@code ENGINE_CACHE_DIR} or {@code DJL_CACHE_DIR} environment variable or system property).
+ */
+final class DjlEngine {
+    /** The DJL engine name. */
+    static final String NAME = "PyTorch";
+    private static final Properties VERSIONS = versions();
+    private static volatile Engine engine;
+
+    private DjlEngine() {
+    }
+
+    /** The engine, started on first use. */
+    static Engine get() {
+        Engine e = engine;
+        if (e == null) {
+            synchronized (DjlEngine.class) {
+                e = engine;
+                if (e == null) {
+                    // Never download natives or model metadata: everything the engine needs is on the classpath.
+                    if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
+                        System.setProperty("ai.djl.offline", "true");
+                    }
+                    try {
+                        e = Engine.getEngine(NAME);
+                    } catch (EngineException | IllegalArgumentException ex) {
+                        throw new EngineException("[mnist] The djl backend cannot start PyTorch: " + ex.getMessage()
+                                + ". It needs ai.djl.pytorch:pytorch-native-cpu (classifier linux-x86_64) and"
+                                + " ai.djl.pytorch:pytorch-jni " + VERSIONS.getProperty("pytorch")
+                                + " on the classpath, and a writable ~/.djl.ai (or ENGINE_CACHE_DIR).", ex);
+                    }
+                    engine = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    /** "DJL x / PyTorch y", from build-time versions, without starting the engine. */
+    static String version() {
+        return "DJL " + VERSIONS.getProperty("djl") + " / PyTorch " + VERSIONS.getProperty("pytorch");
+    }
+
+    private static Properties versions() {
+        Properties p = new Properties();
+        try (InputStream in = DjlEngine.class.getResourceAsStream("versions.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+}
