@@ -1,0 +1,101 @@
+package io.mnist.cli;
+
+import io.mnist.api.DigitClassifier;
+import io.mnist.api.DigitClassifiers;
+import io.mnist.api.DigitImage;
+import io.mnist.api.Prediction;
+import io.mnist.api.TrainingConfig;
+import io.mnist.api.data.MnistData;
+import io.mnist.api.data.MnistDataset;
+import io.mnist.api.spi.DigitBackend;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code mnist demo}: the whole seed notebook in one command. Gets the data, shows it, trains the seed recipe,
+ * evaluates, saves, reloads and checks the reloaded model answers the same, then predicts the sample images
+ * the repository ships. Every picture goes into one folder.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "The whole notebook: data, training, evaluation, save, reload, predictions on sample images.")
+final class DemoCommand implements Callable<Integer> {
+    @ParentCommand
+    MnistCli cli;
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    OutputDir output;
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}, the notebook's).")
+    int epochs;
+    @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N training images only.")
+    Integer trainLimit;
+    @Option(names = "--samples", paramLabel = "DIR", description = "Images to predict at the end"
+            + " (default: the repository's samples folder).")
+    Path samples;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        DigitBackend backend = cli.backend();
+        Path dir = output.get();
+
+        out.println("== 1. The data");
+        MnistDataset train = MnistData.train();
+        MnistDataset test = MnistData.test();
+        out.printf("%,d training and %,d test images in %s%n", train.size(), test.size(),
+                MnistData.defaults().directory());
+        DataCommand.samples(test, dir.resolve("samples.png"));
+        out.printf("Sample grid: %s%n%n", dir.resolve("samples.png"));
+
+        out.printf("== 2. Training the notebook's recipe on %s (%s)%n", backend.name(), backend.engineVersion());
+        TrainingConfig config = TrainingConfig.builder().epochs(epochs).build();
+        TrainCommand.Result trained = TrainCommand.train(backend, config, trainLimit, dir, dir.resolve("model.mnist"),
+                out, System.console() != null);
+        try (DigitClassifier model = trained.model()) {
+            out.println();
+            out.println("== 3. Evaluation on the 10,000 test images");
+            EvaluateCommand.evaluate(model, trained.modelFile().toString(), dir, out);
+            out.println();
+
+            out.println("== 4. Reloading the saved model");
+            try (DigitClassifier reloaded = DigitClassifiers.load(trained.modelFile())) {
+                List<DigitImage> images = IntStream.range(0, 1000).mapToObj(test::image).toList();
+                List<Prediction> before = model.predictAll(images);
+                List<Prediction> after = reloaded.predictAll(images);
+                double worst = 0;
+                for (int i = 0; i < images.size(); i++) {
+                    for (int d = 0; d < 10; d++) {
+                        worst = Math.max(worst, Math.abs(before.get(i).probability(d) - after.get(i).probability(d)));
+                    }
+                }
+                out.printf("Reloaded %s (backend %s): largest probability difference on 1,000 test images %.2e%n%n",
+                        trained.modelFile(), reloaded.info().backend(), worst);
+
+                out.println("== 5. Predicting the sample images");
+                Path folder = samples != null ? samples : Path.of(System.getProperty("mnist.home", "."), "samples");
+                int code = 0;
+                if (Files.isDirectory(folder)) {
+                    List<PredictCommand.Row> rows = PredictCommand.predict(reloaded, List.of(folder), err);
+                    PredictCommand.print(rows, Format.text, 0, out);
+                    code = rows.stream().anyMatch(r -> r.error() != null) ? MnistCli.EXIT_PARTIAL : 0;
+                } else {
+                    out.printf("No sample folder at %s; pass --samples DIR to predict your own images.%n", folder);
+                }
+                out.printf("%nEverything is in %s: samples.png, curves.png, history.csv, confusion.png,"
+                        + " misclassified.png, model.mnist%n", dir.toAbsolutePath());
+                return code;
+            }
+        }
+    }
+}

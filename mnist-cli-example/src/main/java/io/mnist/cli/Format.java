@@ -1,0 +1,6 @@
+package io.mnist.cli;
+
+/** Output formats. */
+enum Format {
+    text, csv, json
+}

@@ -1,0 +1,23 @@
+package io.mnist.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The {@code --output-dir} option shared by commands that write pictures and tables. */
+final class OutputDir {
+    @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = "mnist-out",
+            description = "Where pictures and tables go (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    /** The folder, created if needed. */
+    Path get() throws IOException {
+        return Files.createDirectories(dir);
+    }
+
+    /** A file in the folder. */
+    Path file(String name) throws IOException {
+        return get().resolve(name);
+    }
+}

@@ -1,0 +1,67 @@
+package io.mnist.cli;
+
+import io.mnist.api.DigitImage;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/** Grids of digits with captions, drawn with Java2D and written as PNG. */
+final class Pictures {
+    private static final int SCALE = 3;
+    private static final int CELL = DigitImage.SIZE * SCALE;
+    private static final int CAPTION = 18;
+    private static final int GAP = 8;
+
+    private Pictures() {
+    }
+
+    /**
+     * A grid of digits, dark ink on white as people write them, each with a caption underneath.
+     *
+     * @param captionColors one colour per caption, or null for black
+     */
+    static void grid(Path file, String title, List<DigitImage> digits, List<String> captions,
+                     List<Color> captionColors, int columns) throws IOException {
+        int rows = Math.max(1, (digits.size() + columns - 1) / columns);
+        int titleHeight = 30;
+        int cellW = CELL + GAP;
+        int cellH = CELL + CAPTION + GAP;
+        BufferedImage out = new BufferedImage(columns * cellW + GAP, titleHeight + rows * cellH + GAP,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.drawString(title, GAP, 21);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        FontMetrics metrics = g.getFontMetrics();
+        for (int i = 0; i < digits.size(); i++) {
+            int x0 = GAP + (i % columns) * cellW;
+            int y0 = titleHeight + (i / columns) * cellH;
+            DigitImage d = digits.get(i);
+            for (int y = 0; y < DigitImage.SIZE; y++) {
+                for (int x = 0; x < DigitImage.SIZE; x++) {
+                    int v = 255 - Math.round(d.pixel(x, y) * 255);
+                    g.setColor(new Color(v, v, v));
+                    g.fillRect(x0 + x * SCALE, y0 + y * SCALE, SCALE, SCALE);
+                }
+            }
+            g.setColor(new Color(200, 200, 200));
+            g.drawRect(x0, y0, CELL - 1, CELL - 1);
+            String caption = captions.get(i);
+            g.setColor(captionColors == null ? Color.BLACK : captionColors.get(i));
+            g.drawString(caption, x0 + (CELL - metrics.stringWidth(caption)) / 2, y0 + CELL + 14);
+        }
+        g.dispose();
+        ImageIO.write(out, "png", file.toFile());
+    }
+}

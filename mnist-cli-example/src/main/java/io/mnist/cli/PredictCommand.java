@@ -1,0 +1,176 @@
+package io.mnist.cli;
+
+import io.mnist.api.DigitClassifier;
+import io.mnist.api.Prediction;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code mnist predict PATH...}: classifies image files and folders of images. A file that cannot be read or holds
+ * no digit gets an error row and a message on stderr; the others go on, and the exit code says that some failed.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Recognise the digit in each image (PNG, JPEG, BMP, GIF); folders are read in name order.")
+final class PredictCommand implements Callable<Integer> {
+    /** File name endings read from folders. */
+    static final List<String> IMAGE_TYPES = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
+
+    @ParentCommand
+    MnistCli cli;
+    @Spec
+    CommandSpec spec;
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Image files or folders of images.")
+    List<Path> paths;
+    @Option(names = "--model", paramLabel = "FILE", description = "Model file (default: the backend's bundled model).")
+    Path model;
+    @Option(names = "--format", defaultValue = "text", description = "text, csv or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+    @Option(names = "--min-confidence", paramLabel = "P", defaultValue = "0",
+            description = "Mark answers less sure than P (0..1) as uncertain (default: ${DEFAULT-VALUE}).")
+    double minConfidence;
+
+    /** One answer: a prediction, or the reason there is none. */
+    record Row(String file, Prediction prediction, String error) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (minConfidence < 0 || minConfidence > 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--min-confidence must be between 0 and 1, not " + minConfidence);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Row> rows;
+        try (DigitClassifier classifier = cli.model(model)) {
+            rows = predict(classifier, paths, err);
+        }
+        print(rows, format, minConfidence, out);
+        return rows.stream().anyMatch(r -> r.error() != null) ? MnistCli.EXIT_PARTIAL : 0;
+    }
+
+    /** Predicts every image under {@code paths}, reporting failures on {@code err}. */
+    static List<Row> predict(DigitClassifier classifier, List<Path> paths, PrintWriter err) {
+        List<Row> rows = new ArrayList<>();
+        for (String file : expand(paths)) {
+            try {
+                BufferedImage image = read(Path.of(file));
+                rows.add(new Row(file, classifier.predict(image), null));
+            } catch (IOException | IllegalArgumentException e) {
+                String reason = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
+                rows.add(new Row(file, null, reason));
+                err.println("mnist: " + file + ": " + reason);
+                err.flush();
+            }
+        }
+        return rows;
+    }
+
+    /** Files as given, and each folder's images joined to the folder path as given, in name order. */
+    static List<String> expand(List<Path> paths) {
+        List<String> files = new ArrayList<>();
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> list = Files.list(p)) {
+                    list.filter(Files::isRegularFile)
+                            .filter(f -> IMAGE_TYPES.stream().anyMatch(t -> f.getFileName().toString()
+                                    .toLowerCase(Locale.ROOT).endsWith(t)))
+                            .map(f -> p.resolve(f.getFileName()).toString()).sorted().forEach(files::add);
+                } catch (IOException e) {
+                    files.add(p.toString());
+                }
+            } else {
+                files.add(p.toString());
+            }
+        }
+        return files;
+    }
+
+    static BufferedImage read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+        if (Files.isDirectory(file)) {
+            throw new IOException("is a folder that could not be listed");
+        }
+        BufferedImage image = ImageIO.read(file.toFile());
+        if (image == null) {
+            throw new IOException("not an image this program can read (PNG, JPEG, BMP or GIF expected)");
+        }
+        return image;
+    }
+
+    static void print(List<Row> rows, Format format, double minConfidence, PrintWriter out) {
+        switch (format) {
+            case csv -> {
+                out.println("file,digit,confidence");
+                for (Row r : rows) {
+                    if (r.error() != null) {
+                        out.println(csv(r.file()) + ",error,");
+                    } else {
+                        boolean sure = r.prediction().isConfident(minConfidence);
+                        out.printf(Locale.ROOT, "%s,%s,%.4f%n", csv(r.file()),
+                                sure ? String.valueOf(r.prediction().digit()) : "?", r.prediction().confidence());
+                    }
+                }
+            }
+            case json -> {
+                List<Map<String, Object>> list = new ArrayList<>();
+                for (Row r : rows) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("file", r.file());
+                    if (r.error() != null) {
+                        m.put("error", r.error());
+                    } else {
+                        m.put("digit", r.prediction().digit());
+                        m.put("confidence", r.prediction().confidence());
+                        m.put("uncertain", !r.prediction().isConfident(minConfidence));
+                        m.put("probabilities", r.prediction().probabilities());
+                    }
+                    list.add(m);
+                }
+                Json.print(out, Map.of("predictions", list,
+                        "failed", rows.stream().filter(r -> r.error() != null).count()));
+            }
+            default -> {
+                int width = rows.stream().mapToInt(r -> r.file().length()).max().orElse(4);
+                for (Row r : rows) {
+                    if (r.error() != null) {
+                        out.printf("%-" + width + "s  error: %s%n", r.file(), r.error());
+                    } else if (!r.prediction().isConfident(minConfidence)) {
+                        out.printf(Locale.ROOT, "%-" + width + "s  ?  (uncertain: best guess %d at %.1f%%)%n",
+                                r.file(), r.prediction().digit(), 100 * r.prediction().confidence());
+                    } else {
+                        out.printf(Locale.ROOT, "%-" + width + "s  %d  (%.1f%%)%n", r.file(), r.prediction().digit(),
+                                100 * r.prediction().confidence());
+                    }
+                }
+            }
+        }
+        out.flush();
+    }
+
+    private static String csv(String value) {
+        if (value.contains(",") || value.contains("\"") || value.contains("\n")) {
+            return '"' + value.replace("\"", "\"\"") + '"';
+        }
+        return value;
+    }
+}

@@ -1,0 +1,198 @@
+package io.mnist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mnist.api.DigitImage;
+import io.mnist.api.data.MnistData;
+import io.mnist.api.data.MnistDataset;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drives the CLI in-process as a user would. One short training run (one epoch on 3,000 images, on djl) makes the
+ * model the other commands use.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MnistCliTest {
+    private Path dir;
+    private Path model;
+    private Path images;
+    private JsonNode trained;
+
+    /** What one run printed and returned. */
+    record Run(int code, String out, String err) {
+        JsonNode json() throws IOException {
+            String[] lines = out.strip().split("\n");
+            return Json.mapper().readTree(lines[lines.length - 1]);
+        }
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = MnistCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    void trainASmallModel(@TempDir Path tmp) throws IOException {
+        dir = tmp;
+        model = dir.resolve("small.mnist");
+        Run r = run("train", "--backend", "djl", "--epochs", "1", "--train-limit", "3000", "--output", model.toString(),
+                "--output-dir", dir.resolve("train").toString(), "--format", "json");
+        assertThat(r.code()).as("train exit code; stderr: %s", r.err()).isZero();
+        trained = r.json();
+        images = Files.createDirectories(dir.resolve("images"));
+        MnistDataset test = MnistData.test();
+        for (int i = 0; i < 20; i++) {
+            ImageIO.write(paper(test.image(i)), "png", images.resolve(String.format("%02d-label%d.png", i,
+                    test.label(i))).toFile());
+        }
+    }
+
+    @Test
+    void trainPrintsOneJsonObjectAndWritesModelHistoryAndCurves() throws IOException {
+        assertThat(trained.get("backend").asText()).isEqualTo("djl");
+        assertThat(trained.get("epochs").asInt()).isEqualTo(1);
+        assertThat(trained.get("train_images").asInt()).isEqualTo(3000);
+        assertThat(trained.get("test_accuracy").asDouble()).as("one epoch on 3,000 images").isGreaterThan(0.85);
+        assertThat(trained.get("seconds").asDouble()).isPositive();
+        assertThat(model).isRegularFile();
+        List<String> history = Files.readAllLines(Path.of(trained.get("history_csv").asText()));
+        assertThat(history.get(0)).isEqualTo("epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds");
+        assertThat(history).hasSize(2);
+        assertThat(Double.parseDouble(history.get(1).split(",")[4]))
+                .isEqualTo(trained.get("test_accuracy").asDouble(), org.assertj.core.api.Assertions.within(1e-6));
+        BufferedImage curves = ImageIO.read(Path.of(trained.get("curves_png").asText()).toFile());
+        assertThat(curves.getWidth()).isGreaterThan(800);
+    }
+
+    @Test
+    void evaluateJsonHasAccuracyLossAndAConfusionMatrixThatAddsUp() throws IOException {
+        Run r = run("evaluate", "--model", model.toString(), "--format", "json", "--output-dir",
+                dir.resolve("eval").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = r.json();
+        assertThat(json.get("backend").asText()).isEqualTo("djl");
+        assertThat(json.get("accuracy").asDouble()).isEqualTo(trained.get("test_accuracy").asDouble(),
+                org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(json.get("loss").asDouble()).isPositive();
+        int total = 0;
+        int diagonal = 0;
+        for (int t = 0; t < 10; t++) {
+            for (int p = 0; p < 10; p++) {
+                total += json.get("confusion").get(t).get(p).asInt();
+                diagonal += t == p ? json.get("confusion").get(t).get(p).asInt() : 0;
+            }
+        }
+        assertThat(total).isEqualTo(10_000);
+        assertThat(diagonal / 10_000.0).isEqualTo(json.get("accuracy").asDouble(),
+                org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(Path.of(json.get("confusion_png").asText())).isRegularFile();
+        assertThat(Path.of(json.get("misclassified_png").asText())).isRegularFile();
+    }
+
+    @Test
+    void predictCsvNamesFolderFilesByTheFolderPathAsGiven() {
+        Run r = run("predict", "--model", model.toString(), "--format", "csv", images.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().strip().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("file,digit,confidence");
+        assertThat(lines).hasSize(21);
+        int right = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",");
+            assertThat(cells[0]).startsWith(images.toString() + "/");
+            assertThat(Double.parseDouble(cells[2])).isBetween(0.0, 1.0);
+            right += cells[0].endsWith("label" + cells[1] + ".png") ? 1 : 0;
+        }
+        // A one-epoch model on 3,000 images; the bar is far above chance (2 of 20), not a quality target.
+        assertThat(right).as("digits drawn as dark ink on white, read right").isGreaterThanOrEqualTo(14);
+    }
+
+    @Test
+    void aBadImageAmongGoodOnesGetsAnErrorRowAndANonZeroExit() throws IOException {
+        Path bad = Files.writeString(dir.resolve("notes.png"), "not a picture");
+        Path blank = dir.resolve("blank.png");
+        BufferedImage white = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);
+        white.getGraphics().fillRect(0, 0, 40, 40);
+        ImageIO.write(white, "png", blank.toFile());
+        Path good = images.resolve("00-label7.png");
+        Run r = run("predict", "--model", model.toString(), "--format", "json", good.toString(), bad.toString(),
+                blank.toString(), dir.resolve("missing.png").toString());
+        assertThat(r.code()).isEqualTo(MnistCli.EXIT_PARTIAL);
+        JsonNode rows = r.json().get("predictions");
+        assertThat(rows).hasSize(4);
+        assertThat(rows.get(0).get("digit").asInt()).isEqualTo(7);
+        assertThat(rows.get(1).get("error").asText()).contains("not an image");
+        assertThat(rows.get(2).get("error").asText()).containsIgnoringCase("no ink");
+        assertThat(rows.get(3).get("error").asText()).contains("no such file");
+        assertThat(r.json().get("failed").asInt()).isEqualTo(3);
+        assertThat(r.err()).contains(bad.toString()).contains(blank.toString()).contains("missing.png");
+    }
+
+    @Test
+    void minConfidenceMarksUnsureAnswers() {
+        Run r = run("predict", "--model", model.toString(), "--format", "csv", "--min-confidence", "1.0",
+                images.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out().strip().lines().skip(1)).allSatisfy(line -> assertThat(line.split(",")[1]).isEqualTo("?"));
+    }
+
+    @Test
+    void aMissingModelFileIsAClearErrorWithExitCode2() {
+        Path missing = dir.resolve("nowhere.mnist");
+        Run r = run("evaluate", "--model", missing.toString());
+        assertThat(r.code()).isEqualTo(MnistCli.EXIT_USAGE);
+        assertThat(r.err()).contains(missing.toString()).contains("no such file");
+    }
+
+    @Test
+    void aModelOfAnotherBackendThanTheOneAskedForIsRefused() {
+        Run r = run("evaluate", "--backend", "dl4j", "--model", model.toString());
+        assertThat(r.code()).isEqualTo(MnistCli.EXIT_USAGE);
+        assertThat(r.err()).contains("saved by backend 'djl'").contains("--backend dl4j");
+    }
+
+    @Test
+    void argumentErrorsSayWhatIsWrong() {
+        Run unknown = run("train", "--epochs", "many");
+        assertThat(unknown.code()).isEqualTo(MnistCli.EXIT_USAGE);
+        assertThat(unknown.err()).contains("--epochs").contains("many");
+        Run optimizer = run("train", "--optimizer", "sgd", "--epochs", "1");
+        assertThat(optimizer.code()).isEqualTo(MnistCli.EXIT_USAGE);
+        assertThat(optimizer.err()).contains("rmsprop or adam");
+        Run backend = run("evaluate", "--backend", "tensorflow", "--model", model.toString());
+        assertThat(backend.code()).isEqualTo(MnistCli.EXIT_USAGE);
+        assertThat(backend.err()).contains("tensorflow").contains("djl").contains("dl4j");
+        Run noPaths = run("predict");
+        assertThat(noPaths.code()).isEqualTo(MnistCli.EXIT_USAGE);
+        assertThat(noPaths.err()).contains("PATH");
+    }
+
+    /** An MNIST digit as a person would draw it: dark ink on a white page, larger, off-centre. */
+    static BufferedImage paper(DigitImage digit) {
+        BufferedImage page = new BufferedImage(120, 100, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < page.getHeight(); y++) {
+            for (int x = 0; x < page.getWidth(); x++) {
+                int sx = (x - 30) / 2;
+                int sy = (y - 15) / 2;
+                float ink = sx >= 0 && sy >= 0 && sx < 28 && sy < 28 ? digit.pixel(sx, sy) : 0;
+                int v = 245 - Math.round(ink * 220);
+                page.setRGB(x, y, (v << 16) | (v << 8) | v);
+            }
+        }
+        return page;
+    }
+}

@@ -1,0 +1,109 @@
+package io.mnist.dl4j;
+
+import io.mnist.api.DigitImage;
+import io.mnist.api.ModelInfo;
+import io.mnist.api.model.CorruptModelFileException;
+import io.mnist.api.model.ModelArchive;
+import io.mnist.api.spi.AbstractDigitClassifier;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A trained network on DL4J. {@code MultiLayerNetwork.output} is not thread-safe, so each concurrent call borrows
+ * a network of its own from a pool; every pooled network shares one read-only parameter array, so a pool of any
+ * size costs one copy of the weights. Inputs and outputs are closed after each call, freeing their native memory.
+ */
+final class Dl4jClassifier extends AbstractDigitClassifier {
+    /** The model-file entry holding the flattened parameters. */
+    static final String PARAMETERS = "dl4j/parameters.f32";
+    private static final byte[] MAGIC = "MNIST-DL4J-F32\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Dl4jNetwork network;
+    private final INDArray parameters;
+    private final ConcurrentLinkedDeque<MultiLayerNetwork> idle = new ConcurrentLinkedDeque<>();
+    private final List<MultiLayerNetwork> all = new ArrayList<>();
+
+    Dl4jClassifier(ModelInfo info, Dl4jNetwork network, INDArray parameters) {
+        super(info);
+        this.network = network;
+        this.parameters = parameters;
+    }
+
+    /** A classifier from a model file's parameters, checked against the network its manifest declares. */
+    static Dl4jClassifier load(ModelArchive archive) throws CorruptModelFileException {
+        byte[] bytes = archive.entry(PARAMETERS);
+        ModelInfo info = archive.manifest().model();
+        Dl4jNetwork network = new Dl4jNetwork(info.network());
+        long expected = info.network().parameterCount();
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < MAGIC.length + 8 || !ByteBuffer.wrap(bytes, 0, MAGIC.length).equals(ByteBuffer.wrap(MAGIC))) {
+            throw archive.malformed("entry " + PARAMETERS + " does not start with the dl4j parameter header", null);
+        }
+        in.position(MAGIC.length);
+        long count = in.getLong();
+        if (count != expected) {
+            throw archive.malformed("it holds " + count + " parameters, the network declares " + expected, null);
+        }
+        if (in.remaining() != count * Float.BYTES) {
+            throw archive.malformed("entry " + PARAMETERS + " should hold " + count + " floats in "
+                    + count * Float.BYTES + " bytes but has " + in.remaining(), null);
+        }
+        float[] values = new float[(int) count];
+        in.asFloatBuffer().get(values);
+        return new Dl4jClassifier(info, network, Nd4j.create(values, new long[] {1, count}, 'c'));
+    }
+
+    /** The parameters as a model-file entry: a header, the count, then little-endian floats. */
+    static byte[] encode(INDArray parameters) {
+        float[] values = parameters.dup('c').data().asFloat();
+        ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 8 + values.length * Float.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        out.put(MAGIC).putLong(values.length);
+        out.asFloatBuffer().put(values);
+        return out.array();
+    }
+
+    @Override
+    protected float[] probabilities(float[] pixels, int count) {
+        MultiLayerNetwork net = borrow();
+        try (INDArray x = Nd4j.create(pixels, new long[] {count, DigitImage.PIXELS}, 'c');
+             INDArray out = net.output(x, false)) {
+            return out.data().asFloat();
+        } finally {
+            idle.push(net);
+        }
+    }
+
+    private MultiLayerNetwork borrow() {
+        MultiLayerNetwork net = idle.poll();
+        if (net == null) {
+            net = network.create(parameters);
+            synchronized (all) {
+                all.add(net);
+            }
+        }
+        return net;
+    }
+
+    @Override
+    protected Map<String, byte[]> weights() {
+        return Map.of(PARAMETERS, encode(parameters));
+    }
+
+    @Override
+    protected void release() {
+        synchronized (all) {
+            all.clear();
+        }
+        idle.clear();
+        parameters.close();
+    }
+}

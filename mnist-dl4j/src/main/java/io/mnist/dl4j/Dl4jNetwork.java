@@ -1,0 +1,207 @@
+package io.mnist.dl4j;
+
+import io.mnist.api.DigitImage;
+import io.mnist.api.NetworkSpec;
+import io.mnist.api.NetworkWeights;
+import io.mnist.api.TrainingConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Builds a DL4J network from a {@link NetworkSpec} and moves weights between DL4J's layout and the neutral one.
+ *
+ * <p>DL4J runs images NCHW and flattens them channels-first ({@code c, h, w}); the spec flattens channels-last
+ * ({@code h, w, c}), as Keras does. The rows of the first dense layer after a flatten are therefore permuted
+ * explicitly on import and export. Conv kernels are {@code [out][in][kh][kw]} in DL4J and {@code [kh][kw][in][out]}
+ * in the spec; dense weights are {@code [in][out]} in both. Keras' dropout takes the rate of dropping, DL4J's the
+ * probability of keeping: {@code retain = 1 - rate}.
+ */
+final class Dl4jNetwork {
+    /** Keras' RMSProp and Adam epsilon. */
+    static final double EPSILON = 1e-7;
+    /** Keras' RMSProp decay. */
+    static final double RHO = 0.9;
+
+    private final NetworkSpec spec;
+    /** For each spec layer with parameters, in order: its DL4J layer index. */
+    private final List<Integer> dl4jIndex = new ArrayList<>();
+    /** For each spec layer with parameters: the {h, w, c} shape it flattens, or null if its input is flat. */
+    private final List<int[]> flattenedFrom = new ArrayList<>();
+
+    Dl4jNetwork(NetworkSpec spec) {
+        this.spec = spec;
+        int[] shape = {NetworkSpec.INPUT_SIZE, NetworkSpec.INPUT_SIZE, 1};
+        int index = 0;
+        int[] pendingFlatten = null;
+        for (NetworkSpec.Layer layer : spec.layers()) {
+            if (layer instanceof NetworkSpec.Flatten) {
+                pendingFlatten = shape;
+            } else {
+                if (layer instanceof NetworkSpec.Conv2D || layer instanceof NetworkSpec.Dense) {
+                    dl4jIndex.add(index);
+                    flattenedFrom.add(pendingFlatten);
+                    pendingFlatten = null;
+                }
+                index++;
+            }
+            shape = layer.outputShape(shape);
+        }
+    }
+
+    NetworkSpec spec() {
+        return spec;
+    }
+
+    /** A new, initialised network; weights are DL4J's until {@link #setWeights} replaces them. */
+    MultiLayerNetwork create(TrainingConfig training) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(training));
+        net.init();
+        return net;
+    }
+
+    /** A network for inference only, with the given flattened parameters (not copied). */
+    MultiLayerNetwork create(INDArray parameters) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(null));
+        net.init(parameters, false);
+        return net;
+    }
+
+    private MultiLayerConfiguration configuration(TrainingConfig training) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(training == null ? 0 : training.seed())
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(updater(training))
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .list();
+        List<NetworkSpec.Layer> layers = spec.layers();
+        int index = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            NetworkSpec.Layer layer = layers.get(i);
+            boolean last = i == layers.size() - 1;
+            if (layer instanceof NetworkSpec.Conv2D c) {
+                list.layer(index++, new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(1, 1)
+                        .convolutionMode(ConvolutionMode.Truncate).nOut(c.filters())
+                        .activation(activation(c.activation())).build());
+            } else if (layer instanceof NetworkSpec.MaxPool p) {
+                list.layer(index++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(p.size(), p.size()).stride(p.size(), p.size()).build());
+            } else if (layer instanceof NetworkSpec.Dropout d) {
+                list.layer(index++, new DropoutLayer.Builder().dropOut(new Dropout(1 - d.rate())).build());
+            } else if (layer instanceof NetworkSpec.Dense d) {
+                if (last) {
+                    if (d.activation() != NetworkSpec.Activation.SOFTMAX) {
+                        throw new IllegalArgumentException("The dl4j backend needs a softmax output layer, got " + d);
+                    }
+                    list.layer(index++, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(d.units())
+                            .activation(Activation.SOFTMAX).build());
+                } else {
+                    list.layer(index++, new DenseLayer.Builder().nOut(d.units())
+                            .activation(activation(d.activation())).build());
+                }
+            } else if (!(layer instanceof NetworkSpec.Flatten)) {
+                throw new IllegalArgumentException("The dl4j backend cannot build " + layer);
+            }
+        }
+        return list.setInputType(InputType.convolutionalFlat(DigitImage.SIZE, DigitImage.SIZE, 1)).build();
+    }
+
+    private static IUpdater updater(TrainingConfig training) {
+        if (training == null) {
+            return new RmsProp(0.001, RHO, EPSILON);
+        }
+        return switch (training.optimizer()) {
+            case RMSPROP -> new RmsProp(training.learningRate(), RHO, EPSILON);
+            case ADAM -> new Adam(training.learningRate(), 0.9, 0.999, EPSILON);
+        };
+    }
+
+    private static Activation activation(NetworkSpec.Activation activation) {
+        return switch (activation) {
+            case RELU -> Activation.RELU;
+            case SOFTMAX -> Activation.SOFTMAX;
+            case IDENTITY -> Activation.IDENTITY;
+        };
+    }
+
+    /** Copies neutral weights into {@code net}. */
+    void setWeights(MultiLayerNetwork net, NetworkWeights weights) {
+        List<NetworkWeights.Tensor> tensors = weights.tensors();
+        for (int i = 0; i < dl4jIndex.size(); i++) {
+            NetworkWeights.Tensor w = tensors.get(2 * i);
+            NetworkWeights.Tensor b = tensors.get(2 * i + 1);
+            INDArray neutral = Nd4j.create(w.values(), longs(w.shape()), 'c');
+            INDArray engine;
+            if (w.shape().length == 4) {
+                engine = neutral.permute(3, 2, 0, 1);
+            } else if (flattenedFrom.get(i) != null) {
+                int[] hwc = flattenedFrom.get(i);
+                engine = neutral.reshape('c', hwc[0], hwc[1], hwc[2], w.shape()[1]).permute(2, 0, 1, 3)
+                        .dup('c').reshape('c', w.shape()[0], w.shape()[1]);
+            } else {
+                engine = neutral;
+            }
+            net.getParam(dl4jIndex.get(i) + "_W").assign(engine);
+            net.getParam(dl4jIndex.get(i) + "_b").assign(Nd4j.create(b.values(), new long[] {1, b.values().length}, 'c'));
+        }
+    }
+
+    /** The weights of {@code net} in the neutral layout. */
+    NetworkWeights weights(MultiLayerNetwork net) {
+        List<NetworkWeights.Tensor> shapes = NetworkWeights.shapes(spec);
+        List<NetworkWeights.Tensor> out = new ArrayList<>();
+        for (int i = 0; i < dl4jIndex.size(); i++) {
+            NetworkWeights.Tensor w = shapes.get(2 * i);
+            INDArray engine = net.getParam(dl4jIndex.get(i) + "_W");
+            INDArray neutral;
+            if (w.shape().length == 4) {
+                neutral = engine.permute(2, 3, 1, 0);
+            } else if (flattenedFrom.get(i) != null) {
+                int[] hwc = flattenedFrom.get(i);
+                neutral = engine.dup('c').reshape('c', hwc[2], hwc[0], hwc[1], w.shape()[1]).permute(1, 2, 0, 3);
+            } else {
+                neutral = engine;
+            }
+            out.add(new NetworkWeights.Tensor(w.name(), w.shape(), neutral.dup('c').data().asFloat()));
+            NetworkWeights.Tensor b = shapes.get(2 * i + 1);
+            out.add(new NetworkWeights.Tensor(b.name(), b.shape(),
+                    net.getParam(dl4jIndex.get(i) + "_b").dup('c').data().asFloat()));
+        }
+        return new NetworkWeights(spec, out);
+    }
+
+    /** The DL4J index of the output layer. */
+    int outputLayer() {
+        return dl4jIndex.get(dl4jIndex.size() - 1);
+    }
+
+    private static long[] longs(int[] dims) {
+        long[] out = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            out[i] = dims[i];
+        }
+        return out;
+    }
+}

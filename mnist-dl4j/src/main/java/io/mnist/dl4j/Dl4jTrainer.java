@@ -1,0 +1,114 @@
+package io.mnist.dl4j;
+
+import io.mnist.api.DigitClassifier;
+import io.mnist.api.DigitImage;
+import io.mnist.api.ModelInfo;
+import io.mnist.api.NetworkWeights;
+import io.mnist.api.TrainingConfig;
+import io.mnist.api.spi.AbstractTrainer;
+import io.mnist.api.spi.DigitBackend;
+import java.util.List;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Training on DL4J. The loop, shuffling and events are the API's ({@link AbstractTrainer}); a step here is one
+ * {@code fit} on a batch with DL4J's own RMSProp or Adam updater, configured with Keras' constants.
+ */
+final class Dl4jTrainer extends AbstractTrainer {
+
+    Dl4jTrainer(DigitBackend backend, TrainingConfig config) {
+        super(backend, config);
+    }
+
+    @Override
+    protected Session open(TrainingConfig config) {
+        return new Dl4jSession(config);
+    }
+
+    private static final class Dl4jSession implements Session {
+        private final Dl4jNetwork network;
+        private final MultiLayerNetwork net;
+        private final int outputLayer;
+        private final AccuracyProbe probe = new AccuracyProbe();
+
+        Dl4jSession(TrainingConfig config) {
+            Dl4jRuntime.check();
+            Nd4j.getRandom().setSeed(config.seed());
+            network = new Dl4jNetwork(config.network());
+            net = network.create(config);
+            network.setWeights(net, NetworkWeights.initial(config.network(), config.seed()));
+            outputLayer = network.outputLayer();
+            net.setListeners(probe);
+        }
+
+        @Override
+        public long parameterCount() {
+            return net.numParams();
+        }
+
+        @Override
+        public Step step(float[] pixels, int[] labels, int count) {
+            float[] oneHot = new float[count * 10];
+            for (int i = 0; i < count; i++) {
+                oneHot[i * 10 + labels[i]] = 1;
+            }
+            try (INDArray x = Nd4j.create(pixels, new long[] {count, DigitImage.PIXELS}, 'c');
+                 INDArray y = Nd4j.create(oneHot, new long[] {count, 10}, 'c')) {
+                probe.labels = labels;
+                net.fit(new DataSet(x, y));
+                return new Step(net.score(), probe.correct);
+            }
+        }
+
+        @Override
+        public float[] predict(float[] pixels, int count) {
+            try (INDArray x = Nd4j.create(pixels, new long[] {count, DigitImage.PIXELS}, 'c');
+                 INDArray out = net.output(x, false)) {
+                return out.data().asFloat();
+            }
+        }
+
+        @Override
+        public DigitClassifier toClassifier(ModelInfo info) {
+            return new Dl4jClassifier(info, network, net.params().dup('c'));
+        }
+
+        @Override
+        public void close() {
+            net.close();
+        }
+
+        /**
+         * Counts the training-mode forward pass's right answers without a second forward pass: DL4J hands
+         * listeners the activations up to the output layer's input (dropout applied), and the output layer's
+         * argmax is that input times its weights plus bias (softmax keeps the order).
+         */
+        private final class AccuracyProbe extends BaseTrainingListener {
+            int[] labels;
+            int correct;
+
+            @Override
+            public void onForwardPass(Model model, List<INDArray> activations) {
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    INDArray input = activations.get(activations.size() - 1);
+                    try (INDArray logits = input.mmul(net.getParam(outputLayer + "_W"))
+                            .addiRowVector(net.getParam(outputLayer + "_b"));
+                         INDArray argMax = logits.argMax(1)) {
+                        long[] predicted = argMax.toLongVector();
+                        int right = 0;
+                        for (int i = 0; i < predicted.length; i++) {
+                            right += predicted[i] == labels[i] ? 1 : 0;
+                        }
+                        correct = right;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.mnist.dl4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mnist.api.NetworkSpec;
+import io.mnist.api.NetworkWeights;
+import io.mnist.api.TrainingConfig;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+
+/** The DL4J network is built from the spec and moves weights to and from the neutral layout without loss. */
+class Dl4jNetworkTest {
+
+    @Test
+    void buildsTheSeedNetworkWithTheSpecsParameterCount() {
+        MultiLayerNetwork net = new Dl4jNetwork(NetworkSpec.seed()).create(TrainingConfig.builder().build());
+        assertThat(net.numParams()).isEqualTo(1_199_882L);
+    }
+
+    @Test
+    void dropoutKeepsOneMinusKerasRate() {
+        MultiLayerNetwork net = new Dl4jNetwork(NetworkSpec.seed()).create(TrainingConfig.builder().build());
+        var dropouts = java.util.Arrays.stream(net.getLayerWiseConfigurations().getConfs().toArray())
+                .map(c -> ((org.deeplearning4j.nn.conf.NeuralNetConfiguration) c).getLayer())
+                .filter(DropoutLayer.class::isInstance)
+                .map(l -> ((org.deeplearning4j.nn.conf.dropout.Dropout) ((DropoutLayer) l).getIDropout()).getP())
+                .toList();
+        assertThat(dropouts).as("DL4J's retain probabilities for Keras rates 0.25 and 0.5").containsExactly(0.75, 0.5);
+    }
+
+    @Test
+    void neutralWeightsSurviveTheRoundTripThroughDl4jsLayout() {
+        NetworkWeights initial = NetworkWeights.initial(NetworkSpec.seed(), 7);
+        Dl4jNetwork network = new Dl4jNetwork(NetworkSpec.seed());
+        MultiLayerNetwork net = network.create(TrainingConfig.builder().build());
+        network.setWeights(net, initial);
+        assertThat(network.weights(net)).isEqualTo(initial);
+    }
+}
