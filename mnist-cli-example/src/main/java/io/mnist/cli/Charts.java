@@ -41,6 +41,7 @@ final class Charts {
             c.getStyler().setChartBackgroundColor(Color.WHITE);
         }
         accuracy.getStyler().setYAxisDecimalPattern("0.000");
+        loss.getStyler().setYAxisDecimalPattern("0.00");
         List<Chart> charts = List.of(loss, accuracy);
         BitmapEncoder.saveBitmap(charts, 1, 2, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
