@@ -1,9 +1,12 @@
 package io.mnist.api;
 
 import io.mnist.api.data.MnistDataset;
+import io.mnist.api.image.InkImage;
+import io.mnist.api.image.NumberSegmenter;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,6 +29,25 @@ public interface DigitClassifier extends AutoCloseable {
     /** Classifies one image of any size and kind, first turned into MNIST form by {@link #preprocessor()}. */
     default Prediction predict(BufferedImage image) {
         return predict(preprocessor().preprocess(image));
+    }
+
+    /**
+     * Reads a number written as several digits in one row, left to right. The image is split into digits (see
+     * {@link NumberSegmenter}), each is preprocessed as MNIST digits were, and all are
+     * classified in one batch.
+     *
+     * @throws EmptyImageException if the image holds no ink
+     */
+    default NumberReading readNumber(BufferedImage image) {
+        InkImage ink = InkImage.of(image);
+        List<NumberSegmenter.Segment> segments = NumberSegmenter.segment(ink);
+        List<DigitImage> digits = segments.stream().map(s -> ink.digit(s.parts(), s.region())).toList();
+        List<Prediction> predictions = predictAll(digits);
+        List<NumberReading.Digit> out = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            out.add(new NumberReading.Digit(predictions.get(i), segments.get(i).region()));
+        }
+        return NumberReading.of(out);
     }
 
     /** Classifies many images in batches; the answers are in the order of {@code images}. */

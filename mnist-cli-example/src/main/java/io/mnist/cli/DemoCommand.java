@@ -86,8 +86,8 @@ final class DemoCommand implements Callable<Integer> {
                 Path folder = samples != null ? samples : Path.of(System.getProperty("mnist.home", "."), "samples");
                 int code = 0;
                 if (Files.isDirectory(folder)) {
-                    List<PredictCommand.Row> rows = PredictCommand.predict(reloaded, List.of(folder), err);
-                    PredictCommand.print(rows, Format.text, 0, out);
+                    List<PredictCommand.Row> rows = PredictCommand.predict(reloaded, List.of(folder), false, err);
+                    PredictCommand.print(rows, Format.text, false, 0, out);
                     code = rows.stream().anyMatch(r -> r.error() != null) ? MnistCli.EXIT_PARTIAL : 0;
                 } else {
                     out.printf("No sample folder at %s; pass --samples DIR to predict your own images.%n", folder);

@@ -1,6 +1,7 @@
 package io.mnist.cli;
 
 import io.mnist.api.DigitClassifier;
+import io.mnist.api.NumberReading;
 import io.mnist.api.Prediction;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -46,8 +47,18 @@ final class PredictCommand implements Callable<Integer> {
             description = "Mark answers less sure than P (0..1) as uncertain (default: ${DEFAULT-VALUE}).")
     double minConfidence;
 
-    /** One answer: a prediction, or the reason there is none. */
-    record Row(String file, Prediction prediction, String error) {
+    @Option(names = "--number", description = "Read each image as a number of several digits in one row.")
+    boolean number;
+
+    /** One answer: a digit or a number, or the reason there is none. */
+    record Row(String file, Prediction prediction, NumberReading reading, String error) {
+        double confidence() {
+            return reading != null ? reading.confidence() : prediction.confidence();
+        }
+
+        String answer() {
+            return reading != null ? reading.text() : String.valueOf(prediction.digit());
+        }
     }
 
     @Override
@@ -60,22 +71,23 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<Row> rows;
         try (DigitClassifier classifier = cli.model(model)) {
-            rows = predict(classifier, paths, err);
+            rows = predict(classifier, paths, number, err);
         }
-        print(rows, format, minConfidence, out);
+        print(rows, format, number, minConfidence, out);
         return rows.stream().anyMatch(r -> r.error() != null) ? MnistCli.EXIT_PARTIAL : 0;
     }
 
     /** Predicts every image under {@code paths}, reporting failures on {@code err}. */
-    static List<Row> predict(DigitClassifier classifier, List<Path> paths, PrintWriter err) {
+    static List<Row> predict(DigitClassifier classifier, List<Path> paths, boolean number, PrintWriter err) {
         List<Row> rows = new ArrayList<>();
         for (String file : expand(paths)) {
             try {
                 BufferedImage image = read(Path.of(file));
-                rows.add(new Row(file, classifier.predict(image), null));
+                rows.add(number ? new Row(file, null, classifier.readNumber(image), null)
+                        : new Row(file, classifier.predict(image), null, null));
             } catch (IOException | IllegalArgumentException e) {
                 String reason = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
-                rows.add(new Row(file, null, reason));
+                rows.add(new Row(file, null, null, reason));
                 err.println("mnist: " + file + ": " + reason);
                 err.flush();
             }
@@ -117,17 +129,18 @@ final class PredictCommand implements Callable<Integer> {
         return image;
     }
 
-    static void print(List<Row> rows, Format format, double minConfidence, PrintWriter out) {
+    static void print(List<Row> rows, Format format, boolean number, double minConfidence, PrintWriter out) {
+        String what = number ? "number" : "digit";
         switch (format) {
             case csv -> {
-                out.println("file,digit,confidence");
+                out.println("file," + what + ",confidence");
                 for (Row r : rows) {
                     if (r.error() != null) {
                         out.println(csv(r.file()) + ",error,");
                     } else {
-                        boolean sure = r.prediction().isConfident(minConfidence);
-                        out.printf(Locale.ROOT, "%s,%s,%.4f%n", csv(r.file()),
-                                sure ? String.valueOf(r.prediction().digit()) : "?", r.prediction().confidence());
+                        boolean sure = r.confidence() >= minConfidence;
+                        out.printf(Locale.ROOT, "%s,%s,%.4f%n", csv(r.file()), sure ? r.answer() : "?",
+                                r.confidence());
                     }
                 }
             }
@@ -139,10 +152,16 @@ final class PredictCommand implements Callable<Integer> {
                     if (r.error() != null) {
                         m.put("error", r.error());
                     } else {
-                        m.put("digit", r.prediction().digit());
-                        m.put("confidence", r.prediction().confidence());
-                        m.put("uncertain", !r.prediction().isConfident(minConfidence));
-                        m.put("probabilities", r.prediction().probabilities());
+                        m.put(what, number ? r.answer() : r.prediction().digit());
+                        m.put("confidence", r.confidence());
+                        m.put("uncertain", r.confidence() < minConfidence);
+                        if (number) {
+                            m.put("digits", r.reading().digits().stream().map(d -> Map.of(
+                                    "digit", d.prediction().digit(), "confidence", d.prediction().confidence(),
+                                    "box", List.of(d.box().x, d.box().y, d.box().width, d.box().height))).toList());
+                        } else {
+                            m.put("probabilities", r.prediction().probabilities());
+                        }
                     }
                     list.add(m);
                 }
@@ -154,12 +173,12 @@ final class PredictCommand implements Callable<Integer> {
                 for (Row r : rows) {
                     if (r.error() != null) {
                         out.printf("%-" + width + "s  error: %s%n", r.file(), r.error());
-                    } else if (!r.prediction().isConfident(minConfidence)) {
-                        out.printf(Locale.ROOT, "%-" + width + "s  ?  (uncertain: best guess %d at %.1f%%)%n",
-                                r.file(), r.prediction().digit(), 100 * r.prediction().confidence());
+                    } else if (r.confidence() < minConfidence) {
+                        out.printf(Locale.ROOT, "%-" + width + "s  ?  (uncertain: best guess %s at %.1f%%)%n",
+                                r.file(), r.answer(), 100 * r.confidence());
                     } else {
-                        out.printf(Locale.ROOT, "%-" + width + "s  %d  (%.1f%%)%n", r.file(), r.prediction().digit(),
-                                100 * r.prediction().confidence());
+                        out.printf(Locale.ROOT, "%-" + width + "s  %s  (%.1f%%)%n", r.file(), r.answer(),
+                                100 * r.confidence());
                     }
                 }
             }

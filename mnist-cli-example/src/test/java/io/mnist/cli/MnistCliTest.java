@@ -143,6 +143,38 @@ class MnistCliTest {
     }
 
     @Test
+    void numberModeReadsRowsOfDigitsIntoCsv() throws IOException {
+        Path numbers = Files.createDirectories(dir.resolve("numbers"));
+        MnistDataset test = MnistData.test();
+        for (int n = 0; n < 6; n++) {
+            StringBuilder label = new StringBuilder();
+            BufferedImage row = new BufferedImage(130 * 3, 100, BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = row.createGraphics();
+            g.setColor(new java.awt.Color(245, 245, 245));
+            g.fillRect(0, 0, row.getWidth(), row.getHeight());
+            for (int k = 0; k < 3; k++) {
+                int index = 50 + n * 3 + k;
+                label.append(test.label(index));
+                g.drawImage(paper(test.image(index)), k * 125, 0, null);
+            }
+            g.dispose();
+            ImageIO.write(row, "png", numbers.resolve("number-" + label + ".png").toFile());
+        }
+        Run r = run("predict", "--number", "--model", model.toString(), "--format", "csv", numbers.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().strip().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("file,number,confidence");
+        assertThat(lines).hasSize(7);
+        int exact = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",");
+            assertThat(cells[1]).as("three digits read from %s", cells[0]).hasSize(3);
+            exact += cells[0].endsWith("number-" + cells[1] + ".png") ? 1 : 0;
+        }
+        assertThat(exact).as("numbers read exactly by a one-epoch model").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void minConfidenceMarksUnsureAnswers() {
         Run r = run("predict", "--model", model.toString(), "--format", "csv", "--min-confidence", "1.0",
                 images.toString());

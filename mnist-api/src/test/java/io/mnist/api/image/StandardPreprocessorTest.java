@@ -142,4 +142,19 @@ class StandardPreprocessorTest {
         BufferedImage clear = new BufferedImage(30, 30, BufferedImage.TYPE_INT_ARGB);
         assertThatThrownBy(() -> pre.preprocess(clear)).isInstanceOf(EmptyImageException.class);
     }
+
+    @Test
+    void specksOfNoiseAwayFromTheDigitDoNotMoveTheCrop() {
+        BufferedImage clean = seven(300, 300, BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK, 120, 100, 90);
+        BufferedImage noisy = seven(300, 300, BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK, 120, 100, 90);
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 60; i++) {
+            int x = random.nextInt(300);
+            int y = random.nextInt(300);
+            noisy.setRGB(x, y, 0x101010);
+            noisy.setRGB(Math.min(299, x + 1), y, 0x101010);
+        }
+        assertThat(inkBox(pre.preprocess(noisy))).as("ink box with 60 specks of noise")
+                .isEqualTo(inkBox(pre.preprocess(clean)));
+    }
 }

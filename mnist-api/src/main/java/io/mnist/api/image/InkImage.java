@@ -1,0 +1,384 @@
+package io.mnist.api.image;
+
+import io.mnist.api.DigitImage;
+import io.mnist.api.EmptyImageException;
+import java.awt.Graphics2D;
+import java.awt.Image;
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An image reduced to its ink, the first half of preprocessing shared by single digits and whole numbers.
+ * <ol>
+ *   <li>ink map: luminance, or the alpha channel where the image is largely transparent (a canvas export);</li>
+ *   <li>polarity from the border: a light border means dark ink on light paper, which is inverted;</li>
+ *   <li>background (the border's median) removed and contrast stretched; Otsu's threshold separates ink from
+ *       paper, and faint ink below half the threshold is dropped;</li>
+ *   <li>the ink split into 8-connected components, so specks of noise can be told from strokes.</li>
+ * </ol>
+ * {@link #digit(List, Rectangle)} then does what MNIST's makers did to each digit: crop to the ink, scale into
+ * 20x20 keeping the aspect ratio (area averaging), and centre the centre of mass in 28x28.
+ */
+public final class InkImage {
+    /** The side of the box a digit is scaled into, as in MNIST. */
+    static final int BOX = 20;
+    private static final double MIN_CONTRAST = 0.08;
+    /** Components smaller than this share of the largest are specks of noise, not strokes. */
+    private static final double SPECK = 0.04;
+
+    private final int width;
+    private final int height;
+    private final float[] ink;
+    private final int[] labels;
+    private final List<Component> components;
+
+    /**
+     * One connected piece of ink.
+     *
+     * @param id     its label in {@link #labelAt(int, int)}
+     * @param bounds its bounding box
+     * @param area   its pixels above the threshold
+     */
+    public record Component(int id, Rectangle bounds, int area) {
+    }
+
+    private InkImage(int width, int height, float[] ink, int[] labels, List<Component> components) {
+        this.width = width;
+        this.height = height;
+        this.ink = ink;
+        this.labels = labels;
+        this.components = components;
+    }
+
+    /**
+     * Finds the ink in {@code image}.
+     *
+     * @throws EmptyImageException if the image is one flat colour
+     * @throws IllegalArgumentException if it has no pixels
+     */
+    public static InkImage of(BufferedImage image) {
+        Objects.requireNonNull(image, "image");
+        int w = image.getWidth();
+        int h = image.getHeight();
+        if (w < 1 || h < 1) {
+            throw new IllegalArgumentException("The image has no pixels (" + w + "x" + h + ")");
+        }
+        float[] ink = inkMap(image);
+        float background = median(border(ink, w, h));
+        float max = 0;
+        for (float v : ink) {
+            max = Math.max(max, v);
+        }
+        if (max - background < MIN_CONTRAST) {
+            throw new EmptyImageException("The image (" + w + "x" + h + ") holds no ink: it is one flat colour."
+                    + " Send a dark digit on light paper or a light digit on a dark background.");
+        }
+        for (int i = 0; i < ink.length; i++) {
+            ink[i] = Math.max(0f, (ink[i] - background) / (max - background));
+        }
+        float threshold = otsu(ink);
+        boolean[] mask = new boolean[ink.length];
+        for (int i = 0; i < ink.length; i++) {
+            mask[i] = ink[i] > threshold;
+        }
+        float floor = threshold / 2;
+        for (int i = 0; i < ink.length; i++) {
+            ink[i] = ink[i] <= floor ? 0f : Math.min(1f, (ink[i] - floor) / (1f - floor));
+        }
+        int[] labels = new int[ink.length];
+        List<Component> all = label(mask, w, h, labels);
+        int largest = all.stream().mapToInt(Component::area).max().orElse(0);
+        List<Component> kept = new ArrayList<>();
+        for (Component c : all) {
+            if (c.area() >= Math.max(2, SPECK * largest)) {
+                kept.add(c);
+            }
+        }
+        return new InkImage(w, h, ink, labels, List.copyOf(kept));
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    /** The strokes, specks of noise left out, in no particular order. */
+    public List<Component> components() {
+        return components;
+    }
+
+    /** The component label of a pixel (0 for paper). */
+    public int labelAt(int x, int y) {
+        return labels[y * width + x];
+    }
+
+    /** Ink at a pixel in [0, 1]. */
+    public float inkAt(int x, int y) {
+        return ink[y * width + x];
+    }
+
+    /** The bounding box of the given components. */
+    public static Rectangle bounds(List<Component> parts) {
+        Rectangle r = new Rectangle(parts.get(0).bounds());
+        for (Component c : parts) {
+            r.add(c.bounds());
+        }
+        return r;
+    }
+
+    /** All the strokes as one digit. */
+    public DigitImage digit() {
+        return digit(components, bounds(components));
+    }
+
+    /**
+     * The digit made of {@code parts}, limited to {@code within}: ink of other components is left out, the rest is
+     * cropped to its bounding box, scaled into 20x20 and centred by its centre of mass in 28x28.
+     */
+    public DigitImage digit(List<Component> parts, Rectangle within) {
+        boolean[] keep = new boolean[components.stream().mapToInt(Component::id).max().orElse(0) + 1];
+        for (Component c : parts) {
+            keep[c.id()] = true;
+        }
+        Rectangle area = within.intersection(new Rectangle(0, 0, width, height));
+        float[] own = new float[width * height];
+        int x0 = width;
+        int y0 = height;
+        int x1 = -1;
+        int y1 = -1;
+        for (int y = area.y; y < area.y + area.height; y++) {
+            for (int x = area.x; x < area.x + area.width; x++) {
+                int i = y * width + x;
+                int id = labels[i];
+                boolean mine = id > 0 ? id < keep.length && keep[id] : nearest(x, y, keep);
+                if (mine && ink[i] > 0) {
+                    own[i] = ink[i];
+                    if (id > 0) {
+                        x0 = Math.min(x0, x);
+                        x1 = Math.max(x1, x);
+                        y0 = Math.min(y0, y);
+                        y1 = Math.max(y1, y);
+                    }
+                }
+            }
+        }
+        if (x1 < 0) {
+            throw new EmptyImageException("No ink in the region " + within + " of the image");
+        }
+        int cw = x1 - x0 + 1;
+        int ch = y1 - y0 + 1;
+        double scale = (double) BOX / Math.max(cw, ch);
+        int sw = Math.max(1, (int) Math.round(cw * scale));
+        int sh = Math.max(1, (int) Math.round(ch * scale));
+        return centre(scale(own, width, x0, y0, cw, ch, sw, sh), sw, sh);
+    }
+
+    /** Faint ink next to a kept stroke (its anti-aliased edge) belongs to it. */
+    private boolean nearest(int x, int y, boolean[] keep) {
+        for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+                int nx = x + dx;
+                int ny = y + dy;
+                if (nx >= 0 && ny >= 0 && nx < width && ny < height) {
+                    int id = labels[ny * width + nx];
+                    if (id > 0 && id < keep.length && keep[id]) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** 8-connected components of {@code mask}, labelled from 1 into {@code labels}. */
+    private static List<Component> label(boolean[] mask, int w, int h, int[] labels) {
+        List<Component> out = new ArrayList<>();
+        int[] stack = new int[mask.length];
+        int next = 1;
+        for (int start = 0; start < mask.length; start++) {
+            if (!mask[start] || labels[start] != 0) {
+                continue;
+            }
+            int id = next++;
+            int top = 0;
+            stack[top++] = start;
+            labels[start] = id;
+            int area = 0;
+            int x0 = w;
+            int y0 = h;
+            int x1 = -1;
+            int y1 = -1;
+            while (top > 0) {
+                int p = stack[--top];
+                int px = p % w;
+                int py = p / w;
+                area++;
+                x0 = Math.min(x0, px);
+                x1 = Math.max(x1, px);
+                y0 = Math.min(y0, py);
+                y1 = Math.max(y1, py);
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int nx = px + dx;
+                        int ny = py + dy;
+                        if (nx >= 0 && ny >= 0 && nx < w && ny < h) {
+                            int q = ny * w + nx;
+                            if (mask[q] && labels[q] == 0) {
+                                labels[q] = id;
+                                stack[top++] = q;
+                            }
+                        }
+                    }
+                }
+            }
+            out.add(new Component(id, new Rectangle(x0, y0, x1 - x0 + 1, y1 - y0 + 1), area));
+        }
+        return out;
+    }
+
+    /** Ink intensity per pixel in [0, 1], before polarity is decided: luminance or, for cut-outs, opacity. */
+    private static float[] inkMap(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        float[] lum = new float[argb.length];
+        boolean alpha = image.getColorModel().hasAlpha();
+        int transparent = 0;
+        for (int i = 0; i < argb.length; i++) {
+            if (alpha && (argb[i] >>> 24) < 128) {
+                transparent++;
+            }
+        }
+        if (alpha && transparent > argb.length / 10) {
+            for (int i = 0; i < argb.length; i++) {
+                lum[i] = (argb[i] >>> 24) / 255f;
+            }
+            return lum;
+        }
+        for (int i = 0; i < argb.length; i++) {
+            int p = argb[i];
+            lum[i] = (0.299f * ((p >> 16) & 0xFF) + 0.587f * ((p >> 8) & 0xFF) + 0.114f * (p & 0xFF)) / 255f;
+        }
+        float[] borderValues = border(lum, w, h);
+        if (median(borderValues) > 0.5f) {
+            for (int i = 0; i < lum.length; i++) {
+                lum[i] = 1f - lum[i];
+            }
+        }
+        return lum;
+    }
+
+    private static float[] border(float[] v, int w, int h) {
+        int n = h == 1 || w == 1 ? w * h : 2 * w + 2 * (h - 2);
+        float[] out = new float[n];
+        int k = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (y == 0 || y == h - 1 || x == 0 || x == w - 1) {
+                    out[k++] = v[y * w + x];
+                }
+            }
+        }
+        return Arrays.copyOf(out, k);
+    }
+
+    private static float median(float[] v) {
+        float[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    /** Otsu's threshold over 256 bins of values in [0, 1]. */
+    static float otsu(float[] v) {
+        int[] hist = new int[256];
+        for (float x : v) {
+            hist[Math.min(255, (int) (x * 255))]++;
+        }
+        long total = v.length;
+        double sum = 0;
+        for (int i = 0; i < 256; i++) {
+            sum += (double) i * hist[i];
+        }
+        double sumB = 0;
+        long wB = 0;
+        double best = -1;
+        int threshold = 0;
+        for (int t = 0; t < 256; t++) {
+            wB += hist[t];
+            if (wB == 0) {
+                continue;
+            }
+            long wF = total - wB;
+            if (wF == 0) {
+                break;
+            }
+            sumB += (double) t * hist[t];
+            double mB = sumB / wB;
+            double mF = (sum - sumB) / wF;
+            double between = (double) wB * wF * (mB - mF) * (mB - mF);
+            if (between > best) {
+                best = between;
+                threshold = t;
+            }
+        }
+        return (threshold + 0.5f) / 255f;
+    }
+
+    private static float[] scale(float[] ink, int w, int x0, int y0, int cw, int ch, int sw, int sh) {
+        BufferedImage crop = new BufferedImage(cw, ch, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] data = ((java.awt.image.DataBufferByte) crop.getRaster().getDataBuffer()).getData();
+        for (int y = 0; y < ch; y++) {
+            for (int x = 0; x < cw; x++) {
+                data[y * cw + x] = (byte) Math.round(ink[(y0 + y) * w + x0 + x] * 255);
+            }
+        }
+        BufferedImage scaled = new BufferedImage(sw, sh, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = scaled.createGraphics();
+        g.drawImage(crop.getScaledInstance(sw, sh, Image.SCALE_AREA_AVERAGING), 0, 0, null);
+        g.dispose();
+        byte[] out = ((java.awt.image.DataBufferByte) scaled.getRaster().getDataBuffer()).getData();
+        float[] box = new float[sw * sh];
+        for (int i = 0; i < box.length; i++) {
+            box[i] = (out[i] & 0xFF) / 255f;
+        }
+        return box;
+    }
+
+    /** Places the box in 28x28 with its centre of mass at the centre, kept inside the frame. */
+    private static DigitImage centre(float[] box, int sw, int sh) {
+        double mass = 0;
+        double mx = 0;
+        double my = 0;
+        for (int y = 0; y < sh; y++) {
+            for (int x = 0; x < sw; x++) {
+                float v = box[y * sw + x];
+                mass += v;
+                mx += v * x;
+                my += v * y;
+            }
+        }
+        double cx = mass > 0 ? mx / mass : (sw - 1) / 2.0;
+        double cy = mass > 0 ? my / mass : (sh - 1) / 2.0;
+        int size = DigitImage.SIZE;
+        int ox = clamp((int) Math.round((size - 1) / 2.0 - cx), 0, size - sw);
+        int oy = clamp((int) Math.round((size - 1) / 2.0 - cy), 0, size - sh);
+        float[] pixels = new float[DigitImage.PIXELS];
+        for (int y = 0; y < sh; y++) {
+            for (int x = 0; x < sw; x++) {
+                pixels[(oy + y) * size + ox + x] = Math.min(1f, Math.max(0f, box[y * sw + x]));
+            }
+        }
+        return DigitImage.of(pixels);
+    }
+
+    private static int clamp(int v, int lo, int hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+}

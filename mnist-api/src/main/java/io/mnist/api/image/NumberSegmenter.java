@@ -1,0 +1,112 @@
+package io.mnist.api.image;
+
+import java.awt.Rectangle;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Splits the ink of a one-row number into digits, left to right.
+ * <ol>
+ *   <li>components (specks already dropped by {@link InkImage}) sorted by their left edge;</li>
+ *   <li>pieces of one digit merged: a component whose columns mostly overlap its neighbour's belongs to it
+ *       (the bar of a 5, a 4 drawn in two strokes, a broken stroke);</li>
+ *   <li>touching digits split: a group much wider than the row is tall is cut into as many digits as its width
+ *       suggests, each cut at the column with the least ink near where an even split would put it.</li>
+ * </ol>
+ */
+public final class NumberSegmenter {
+    /** Columns shared with the neighbour, as a share of the narrower piece, that make two pieces one digit. */
+    static final double MERGE_OVERLAP = 0.5;
+    /** A group wider than this times its height holds touching digits. */
+    static final double TOUCHING_ASPECT = 1.2;
+    /** A group this many times wider than the row's median group holds touching digits. */
+    static final double WIDER_THAN_TYPICAL = 1.6;
+    /** The width of one digit, as a share of the row's height, when splitting touching digits. */
+    static final double DIGIT_ASPECT = 0.9;
+
+    private NumberSegmenter() {
+    }
+
+    /**
+     * One digit's place in the image.
+     *
+     * @param parts  the components it is made of
+     * @param region the columns (and rows) it may take ink from
+     */
+    public record Segment(List<InkImage.Component> parts, Rectangle region) {
+    }
+
+    /** The digits of {@code ink}, left to right. */
+    public static List<Segment> segment(InkImage ink) {
+        List<InkImage.Component> sorted = new ArrayList<>(ink.components());
+        sorted.sort(Comparator.comparingInt(c -> c.bounds().x));
+        List<List<InkImage.Component>> groups = new ArrayList<>();
+        for (InkImage.Component c : sorted) {
+            List<InkImage.Component> last = groups.isEmpty() ? null : groups.get(groups.size() - 1);
+            if (last != null && overlaps(InkImage.bounds(last), c.bounds())) {
+                last.add(c);
+            } else {
+                List<InkImage.Component> group = new ArrayList<>();
+                group.add(c);
+                groups.add(group);
+            }
+        }
+        int rowHeight = groups.stream().mapToInt(g -> InkImage.bounds(g).height).max().orElse(1);
+        int[] widths = groups.stream().mapToInt(g -> InkImage.bounds(g).width).sorted().toArray();
+        int typicalWidth = widths[widths.length / 2];
+        List<Segment> out = new ArrayList<>();
+        for (List<InkImage.Component> group : groups) {
+            Rectangle box = InkImage.bounds(group);
+            int height = Math.max(box.height, (int) Math.round(0.6 * rowHeight));
+            // Wide for a digit, and, when the row has other digits to compare with, wide for this row's digits.
+            boolean wide = box.width > TOUCHING_ASPECT * height
+                    && (groups.size() < 3 || box.width > WIDER_THAN_TYPICAL * typicalWidth);
+            if (wide) {
+                double digitWidth = groups.size() < 3 ? DIGIT_ASPECT * height
+                        : Math.max(typicalWidth, 0.5 * height);
+                int pieces = Math.max(2, (int) Math.round(box.width / digitWidth));
+                int from = box.x;
+                for (int i = 1; i <= pieces; i++) {
+                    int to = i == pieces ? box.x + box.width : cut(ink, group, box, box.x + box.width * i / pieces,
+                            box.width / (3 * pieces));
+                    out.add(new Segment(List.copyOf(group), new Rectangle(from, box.y, to - from, box.height)));
+                    from = to;
+                }
+            } else {
+                out.add(new Segment(List.copyOf(group), box));
+            }
+        }
+        return out;
+    }
+
+    private static boolean overlaps(Rectangle a, Rectangle b) {
+        int shared = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+        return shared > MERGE_OVERLAP * Math.min(a.width, b.width);
+    }
+
+    /** The column near {@code centre} (within {@code reach}) with the least ink of the group. */
+    private static int cut(InkImage ink, List<InkImage.Component> group, Rectangle box, int centre, int reach) {
+        boolean[] mine = new boolean[group.stream().mapToInt(InkImage.Component::id).max().orElse(0) + 1];
+        for (InkImage.Component c : group) {
+            mine[c.id()] = true;
+        }
+        int best = centre;
+        double least = Double.MAX_VALUE;
+        for (int x = Math.max(box.x + 1, centre - reach); x <= Math.min(box.x + box.width - 1, centre + reach); x++) {
+            double column = 0;
+            for (int y = box.y; y < box.y + box.height; y++) {
+                int id = ink.labelAt(x, y);
+                if (id > 0 && id < mine.length && mine[id]) {
+                    column += ink.inkAt(x, y);
+                }
+            }
+            double score = column + 0.01 * Math.abs(x - centre);
+            if (score < least) {
+                least = score;
+                best = x;
+            }
+        }
+        return best;
+    }
+}
