@@ -67,4 +67,23 @@ public record Prediction(int digit, float confidence, float[] probabilities) {
     public String toString() {
         return String.format("Prediction[digit=%d, confidence=%.4f]", digit, confidence);
     }
+
+    /**
+     * The largest difference between any two corresponding probabilities of two lists of predictions: how far two
+     * models (or a model and its reloaded copy) disagree on the same images.
+     *
+     * @throws IllegalArgumentException if the lists differ in length
+     */
+    public static double largestDifference(java.util.List<Prediction> a, java.util.List<Prediction> b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("Cannot compare " + a.size() + " predictions with " + b.size());
+        }
+        double worst = 0;
+        for (int i = 0; i < a.size(); i++) {
+            for (int d = 0; d < a.get(i).probabilities.length; d++) {
+                worst = Math.max(worst, Math.abs(a.get(i).probabilities[d] - b.get(i).probabilities[d]));
+            }
+        }
+        return worst;
+    }
 }

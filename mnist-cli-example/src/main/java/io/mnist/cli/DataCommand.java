@@ -9,22 +9,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mnist data}: where the data is, counts per class, pixel statistics, and a grid of samples. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Show the MNIST data: counts per class, pixel statistics, a PNG grid of samples.")
-final class DataCommand implements Callable<Integer> {
-    @ParentCommand
-    MnistCli cli;
-    @Spec
-    CommandSpec spec;
+final class DataCommand extends Subcommand {
     @Mixin
     OutputDir output;
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
@@ -32,7 +24,7 @@ final class DataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         MnistDataset train = MnistData.train();
         MnistDataset test = MnistData.test();
         Path grid = output.file("samples.png");

@@ -12,14 +12,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code mnist demo}: the whole seed notebook in one command. Gets the data, shows it, trains the seed recipe,
@@ -28,11 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "The whole notebook: data, training, evaluation, save, reload, predictions on sample images.")
-final class DemoCommand implements Callable<Integer> {
-    @ParentCommand
-    MnistCli cli;
-    @Spec
-    CommandSpec spec;
+final class DemoCommand extends Subcommand {
     @Mixin
     OutputDir output;
     @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}, the notebook's).")
@@ -45,8 +37,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         DigitBackend backend = cli.backend();
         Path dir = output.get();
 
@@ -71,14 +63,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("== 4. Reloading the saved model");
             try (DigitClassifier reloaded = DigitClassifiers.load(trained.modelFile())) {
                 List<DigitImage> images = IntStream.range(0, 1000).mapToObj(test::image).toList();
-                List<Prediction> before = model.predictAll(images);
-                List<Prediction> after = reloaded.predictAll(images);
-                double worst = 0;
-                for (int i = 0; i < images.size(); i++) {
-                    for (int d = 0; d < 10; d++) {
-                        worst = Math.max(worst, Math.abs(before.get(i).probability(d) - after.get(i).probability(d)));
-                    }
-                }
+                double worst = Prediction.largestDifference(model.predictAll(images), reloaded.predictAll(images));
                 out.printf("Reloaded %s (backend %s): largest probability difference on 1,000 test images %.2e%n%n",
                         trained.modelFile(), reloaded.info().backend(), worst);
 

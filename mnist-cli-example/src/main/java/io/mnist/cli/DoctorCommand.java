@@ -5,24 +5,16 @@ import io.mnist.api.data.MnistData;
 import io.mnist.api.spi.DigitBackend;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mnist doctor}: which backends are present, which is chosen, and where data and natives live. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Show the backends present, the one chosen, and where data and engine natives are kept.")
-final class DoctorCommand implements Callable<Integer> {
-    @ParentCommand
-    MnistCli cli;
-    @Spec
-    CommandSpec spec;
+final class DoctorCommand extends Subcommand {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.printf("Java        %s (%s), %s %s, %d cores%n", System.getProperty("java.version"),
                 System.getProperty("java.vendor"), System.getProperty("os.name"), System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors());

@@ -14,25 +14,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mnist evaluate}: accuracy, loss, confusion matrix (text and PNG), gallery of misclassified digits. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate a model on the 10,000 MNIST test images.")
-final class EvaluateCommand implements Callable<Integer> {
+final class EvaluateCommand extends Subcommand {
     /** Misclassified digits shown in the gallery. */
     static final int GALLERY = 100;
 
-    @ParentCommand
-    MnistCli cli;
-    @Spec
-    CommandSpec spec;
     @Mixin
     OutputDir output;
     @Option(names = "--model", paramLabel = "FILE", description = "Model file (default: the backend's bundled model).")
@@ -42,7 +34,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         try (DigitClassifier classifier = cli.model(model)) {
             Map<String, Object> result = evaluate(classifier, model == null ? "bundled model" : model.toString(),
                     output.get(), format == Format.json ? null : out);

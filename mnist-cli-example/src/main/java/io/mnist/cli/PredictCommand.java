@@ -13,15 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code mnist predict PATH...}: classifies image files and folders of images. A file that cannot be read or holds
@@ -29,14 +25,10 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Recognise the digit in each image (PNG, JPEG, BMP, GIF); folders are read in name order.")
-final class PredictCommand implements Callable<Integer> {
+final class PredictCommand extends Subcommand {
     /** File name endings read from folders. */
     static final List<String> IMAGE_TYPES = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
 
-    @ParentCommand
-    MnistCli cli;
-    @Spec
-    CommandSpec spec;
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Image files or folders of images.")
     List<Path> paths;
     @Option(names = "--model", paramLabel = "FILE", description = "Model file (default: the backend's bundled model).")
@@ -67,8 +59,8 @@ final class PredictCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--min-confidence must be between 0 and 1, not " + minConfidence);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         List<Row> rows;
         try (DigitClassifier classifier = cli.model(model)) {
             rows = predict(classifier, paths, number, err);

@@ -13,22 +13,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mnist train}: the seed recipe by default; writes the model, history.csv and the learning curves. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the network (the notebook's recipe by default) and save the model.")
-final class TrainCommand implements Callable<Integer> {
-    @ParentCommand
-    MnistCli cli;
-    @Spec
-    CommandSpec spec;
+final class TrainCommand extends Subcommand {
     @Mixin
     OutputDir output;
 
@@ -54,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         DigitBackend backend = cli.backend();
         TrainingConfig config = recipe();
         Result result = train(backend, config, trainLimit, output.get(), modelFile, format == Format.json ? null : out,

@@ -2,9 +2,7 @@ package io.mnist.djl;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.mnist.api.spi.BuildProperties;
 import java.util.Properties;
 
 /**
@@ -15,7 +13,7 @@ import java.util.Properties;
 final class DjlEngine {
     /** The DJL engine name. */
     static final String NAME = "PyTorch";
-    private static final Properties VERSIONS = versions();
+    private static final Properties VERSIONS = BuildProperties.load(DjlEngine.class, "versions.properties");
     private static volatile Engine engine;
 
     private DjlEngine() {
@@ -50,17 +48,5 @@ final class DjlEngine {
     /** "DJL x / PyTorch y", from build-time versions, without starting the engine. */
     static String version() {
         return "DJL " + VERSIONS.getProperty("djl") + " / PyTorch " + VERSIONS.getProperty("pytorch");
-    }
-
-    private static Properties versions() {
-        Properties p = new Properties();
-        try (InputStream in = DjlEngine.class.getResourceAsStream("versions.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p;
     }
 }

@@ -1,8 +1,6 @@
 package io.mnist.dl4j;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.mnist.api.spi.BuildProperties;
 import java.util.Properties;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -12,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (redirect with {@code -Dorg.bytedeco.javacpp.cachedir=DIR}).
  */
 final class Dl4jRuntime {
-    private static final Properties VERSIONS = versions();
+    private static final Properties VERSIONS = BuildProperties.load(Dl4jRuntime.class, "versions.properties");
     private static volatile boolean started;
 
     private Dl4jRuntime() {
@@ -42,17 +40,5 @@ final class Dl4jRuntime {
     /** "Deeplearning4j x / ND4J native CPU", from build-time versions, without starting ND4J. */
     static String version() {
         return "Deeplearning4j " + VERSIONS.getProperty("dl4j") + " / ND4J native CPU";
-    }
-
-    private static Properties versions() {
-        Properties p = new Properties();
-        try (InputStream in = Dl4jRuntime.class.getResourceAsStream("versions.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p;
     }
 }

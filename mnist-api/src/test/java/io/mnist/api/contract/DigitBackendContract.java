@@ -180,14 +180,7 @@ public abstract class DigitBackendContract {
             assertThat(loaded.info().history()).as("history survives saving").isEqualTo(model.info().history());
             assertThat(loaded.info().parameterCount()).isEqualTo(model.info().parameterCount());
             List<DigitImage> images = images(TEST_IMAGES);
-            List<Prediction> before = model.predictAll(images);
-            List<Prediction> after = loaded.predictAll(images);
-            double worst = 0;
-            for (int i = 0; i < images.size(); i++) {
-                for (int d = 0; d < 10; d++) {
-                    worst = Math.max(worst, Math.abs(before.get(i).probability(d) - after.get(i).probability(d)));
-                }
-            }
+            double worst = Prediction.largestDifference(model.predictAll(images), loaded.predictAll(images));
             assertThat(worst).as("largest probability difference after save and load").isLessThanOrEqualTo(
                     SAVE_LOAD_TOLERANCE);
         }
