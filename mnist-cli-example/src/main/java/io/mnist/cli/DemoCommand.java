@@ -72,7 +72,16 @@ final class DemoCommand extends Subcommand {
                 int code = 0;
                 if (Files.isDirectory(folder)) {
                     List<PredictCommand.Row> rows = PredictCommand.predict(reloaded, List.of(folder), false, err);
-                    PredictCommand.print(rows, Format.text, false, 0, out);
+                    PredictCommand.print(rows, Format.text, false, 0, PredictCommand.score(rows), out);
+                    Path numbers = folder.resolve("numbers");
+                    if (Files.isDirectory(numbers)) {
+                        out.println();
+                        out.println("== 6. Reading the sample numbers (several digits in one image)");
+                        List<PredictCommand.Row> read = PredictCommand.predict(reloaded, List.of(numbers), true, err);
+                        PredictCommand.print(read, Format.text, true, 0, PredictCommand.score(read), out);
+                        rows = new java.util.ArrayList<>(rows);
+                        rows.addAll(read);
+                    }
                     code = rows.stream().anyMatch(r -> r.error() != null) ? MnistCli.EXIT_PARTIAL : 0;
                 } else {
                     out.printf("No sample folder at %s; pass --samples DIR to predict your own images.%n", folder);

@@ -41,6 +41,12 @@ final class PredictCommand extends Subcommand {
 
     @Option(names = "--number", description = "Read each image as a number of several digits in one row.")
     boolean number;
+    @Option(names = "--score", description = "Score the answers against the ones in the file names"
+            + " ('-label7.png', '-number2026.png', as 'mnist testset' writes them).")
+    boolean score;
+
+    /** The answer a file name carries, as {@code mnist testset} names its files. */
+    static final java.util.regex.Pattern ANSWER = java.util.regex.Pattern.compile("-(?:label|number)(\\d+)\\.[A-Za-z]+$");
 
     /** One answer: a digit or a number, or the reason there is none. */
     record Row(String file, Prediction prediction, NumberReading reading, String error) {
@@ -65,7 +71,12 @@ final class PredictCommand extends Subcommand {
         try (DigitClassifier classifier = cli.model(model)) {
             rows = predict(classifier, paths, number, err);
         }
-        print(rows, format, number, minConfidence, out);
+        Map<String, Object> scored = score ? score(rows) : null;
+        print(rows, format, number, minConfidence, scored, out);
+        if (scored != null && format == Format.csv) {
+            err().printf(Locale.ROOT, "score: %d of %d right (%.2f%%)%n", scored.get("correct"), scored.get("scored"),
+                    100 * (double) scored.get("accuracy"));
+        }
         return rows.stream().anyMatch(r -> r.error() != null) ? MnistCli.EXIT_PARTIAL : 0;
     }
 
@@ -121,7 +132,30 @@ final class PredictCommand extends Subcommand {
         return image;
     }
 
+    /** Right answers among the files whose names carry one; a failed file counts as wrong. */
+    static Map<String, Object> score(List<Row> rows) {
+        int scored = 0;
+        int correct = 0;
+        for (Row r : rows) {
+            java.util.regex.Matcher m = ANSWER.matcher(r.file());
+            if (m.find()) {
+                scored++;
+                correct += r.error() == null && r.answer().equals(m.group(1)) ? 1 : 0;
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scored", scored);
+        m.put("correct", correct);
+        m.put("accuracy", scored == 0 ? 0.0 : (double) correct / scored);
+        return m;
+    }
+
     static void print(List<Row> rows, Format format, boolean number, double minConfidence, PrintWriter out) {
+        print(rows, format, number, minConfidence, null, out);
+    }
+
+    static void print(List<Row> rows, Format format, boolean number, double minConfidence, Map<String, Object> score,
+                      PrintWriter out) {
         String what = number ? "number" : "digit";
         switch (format) {
             case csv -> {
@@ -157,8 +191,13 @@ final class PredictCommand extends Subcommand {
                     }
                     list.add(m);
                 }
-                Json.print(out, Map.of("predictions", list,
-                        "failed", rows.stream().filter(r -> r.error() != null).count()));
+                Map<String, Object> all = new LinkedHashMap<>();
+                all.put("predictions", list);
+                all.put("failed", rows.stream().filter(r -> r.error() != null).count());
+                if (score != null) {
+                    all.put("score", score);
+                }
+                Json.print(out, all);
             }
             default -> {
                 int width = rows.stream().mapToInt(r -> r.file().length()).max().orElse(4);
@@ -172,6 +211,10 @@ final class PredictCommand extends Subcommand {
                         out.printf(Locale.ROOT, "%-" + width + "s  %s  (%.1f%%)%n", r.file(), r.answer(),
                                 100 * r.confidence());
                     }
+                }
+                if (score != null) {
+                    out.printf(Locale.ROOT, "score: %d of %d right (%.2f%%)%n", score.get("correct"),
+                            score.get("scored"), 100 * (double) score.get("accuracy"));
                 }
             }
         }

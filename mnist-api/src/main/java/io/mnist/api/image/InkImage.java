@@ -27,6 +27,10 @@ public final class InkImage {
     /** The side of the box a digit is scaled into, as in MNIST. */
     static final int BOX = 20;
     private static final double MIN_CONTRAST = 0.08;
+    /** The least threshold, as a share of the strongest ink: below it lies paper texture, not ink. */
+    private static final float MIN_THRESHOLD = 0.1f;
+    /** Cells per side of the grid the paper's brightness is estimated on. */
+    private static final int GRID = 16;
     /** Components smaller than this share of the largest are specks of noise, not strokes. */
     private static final double SPECK = 0.04;
 
@@ -68,17 +72,18 @@ public final class InkImage {
             throw new IllegalArgumentException("The image has no pixels (" + w + "x" + h + ")");
         }
         float[] ink = inkMap(image);
-        float background = median(border(ink, w, h));
+        float[] background = background(ink, w, h);
         float max = 0;
-        for (float v : ink) {
-            max = Math.max(max, v);
+        for (int i = 0; i < ink.length; i++) {
+            ink[i] = Math.max(0f, ink[i] - background[i]);
+            max = Math.max(max, ink[i]);
         }
-        if (max - background < MIN_CONTRAST) {
+        if (max < MIN_CONTRAST) {
             throw new EmptyImageException("The image (" + w + "x" + h + ") holds no ink: it is one flat colour."
                     + " Send a dark digit on light paper or a light digit on a dark background.");
         }
         for (int i = 0; i < ink.length; i++) {
-            ink[i] = Math.max(0f, (ink[i] - background) / (max - background));
+            ink[i] /= max;
         }
         float threshold = otsu(ink);
         boolean[] mask = new boolean[ink.length];
@@ -197,6 +202,135 @@ public final class InkImage {
         return false;
     }
 
+    /**
+     * The paper's brightness under the ink, per pixel, so uneven light (a shadow, a lamp to one side) is not taken
+     * for ink. The median of each cell of a {@value #GRID}x{@value #GRID} grid is the paper's brightness there,
+     * unless ink fills most of the cell; a smooth surface (quadratic in x and y) is fitted to the cells by least
+     * squares, leaving out, round after round, the cells far brighter than the fit: those hold ink.
+     */
+    private static float[] background(float[] v, int w, int h) {
+        int gw = Math.min(GRID, w);
+        int gh = Math.min(GRID, h);
+        int n = gw * gh;
+        double[][] terms = new double[n][];
+        double[] z = new double[n];
+        for (int cy = 0; cy < gh; cy++) {
+            for (int cx = 0; cx < gw; cx++) {
+                int x0 = cx * w / gw;
+                int x1 = Math.max(x0 + 1, (cx + 1) * w / gw);
+                int y0 = cy * h / gh;
+                int y1 = Math.max(y0 + 1, (cy + 1) * h / gh);
+                float[] cell = new float[(x1 - x0) * (y1 - y0)];
+                int k = 0;
+                for (int y = y0; y < y1; y++) {
+                    for (int x = x0; x < x1; x++) {
+                        cell[k++] = v[y * w + x];
+                    }
+                }
+                z[cy * gw + cx] = median(cell);
+                terms[cy * gw + cx] = quadratic((x0 + x1) / 2.0 / w - 0.5, (y0 + y1) / 2.0 / h - 0.5);
+            }
+        }
+        boolean[] paper = new boolean[n];
+        Arrays.fill(paper, true);
+        double[] fit = null;
+        for (int round = 0; round < 5; round++) {
+            double[] next = leastSquares(terms, z, paper);
+            if (next == null) {
+                break;
+            }
+            fit = next;
+            double[] residual = new double[n];
+            for (int i = 0; i < n; i++) {
+                residual[i] = z[i] - dot(fit, terms[i]);
+            }
+            double[] sorted = residual.clone();
+            Arrays.sort(sorted);
+            double mid = sorted[n / 2];
+            double[] deviation = new double[n];
+            for (int i = 0; i < n; i++) {
+                deviation[i] = Math.abs(residual[i] - mid);
+            }
+            Arrays.sort(deviation);
+            double spread = Math.max(0.01, 1.4826 * deviation[n / 2]);
+            for (int i = 0; i < n; i++) {
+                paper[i] = residual[i] <= mid + 2.5 * spread;
+            }
+        }
+        float[] out = new float[w * h];
+        if (fit == null) {
+            Arrays.fill(out, median(border(v, w, h)));
+            return out;
+        }
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = (float) dot(fit, quadratic((x + 0.5) / w - 0.5, (y + 0.5) / h - 0.5));
+            }
+        }
+        return out;
+    }
+
+    private static double[] quadratic(double x, double y) {
+        return new double[] {1, x, y, x * x, x * y, y * y};
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    /** Least-squares coefficients over the rows where {@code use} is true, or null if too few or singular. */
+    private static double[] leastSquares(double[][] terms, double[] z, boolean[] use) {
+        int m = terms[0].length;
+        double[][] a = new double[m][m + 1];
+        int rows = 0;
+        for (int i = 0; i < terms.length; i++) {
+            if (!use[i]) {
+                continue;
+            }
+            rows++;
+            for (int r = 0; r < m; r++) {
+                for (int c = 0; c < m; c++) {
+                    a[r][c] += terms[i][r] * terms[i][c];
+                }
+                a[r][m] += terms[i][r] * z[i];
+            }
+        }
+        if (rows < 2 * m) {
+            return null;
+        }
+        for (int col = 0; col < m; col++) {
+            int pivot = col;
+            for (int r = col + 1; r < m; r++) {
+                if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
+                    pivot = r;
+                }
+            }
+            double[] t = a[col];
+            a[col] = a[pivot];
+            a[pivot] = t;
+            if (Math.abs(a[col][col]) < 1e-12) {
+                return null;
+            }
+            for (int r = 0; r < m; r++) {
+                if (r != col) {
+                    double f = a[r][col] / a[col][col];
+                    for (int c = col; c <= m; c++) {
+                        a[r][c] -= f * a[col][c];
+                    }
+                }
+            }
+        }
+        double[] out = new double[m];
+        for (int r = 0; r < m; r++) {
+            out[r] = a[r][m] / a[r][r];
+        }
+        return out;
+    }
+
     /** 8-connected components of {@code mask}, labelled from 1 into {@code labels}. */
     private static List<Component> label(boolean[] mask, int w, int h, int[] labels) {
         List<Component> out = new ArrayList<>();
@@ -310,6 +444,7 @@ public final class InkImage {
         long wB = 0;
         double best = -1;
         int threshold = 0;
+        int last = 0;
         for (int t = 0; t < 256; t++) {
             wB += hist[t];
             if (wB == 0) {
@@ -323,12 +458,16 @@ public final class InkImage {
             double mB = sumB / wB;
             double mF = (sum - sumB) / wF;
             double between = (double) wB * wF * (mB - mF) * (mB - mF);
-            if (between > best) {
+            if (between > best * (1 + 1e-9)) {
                 best = between;
                 threshold = t;
+                last = t;
+            } else if (between >= best * (1 - 1e-9)) {
+                last = t;
             }
         }
-        return (threshold + 0.5f) / 255f;
+        // Where several thresholds separate equally well (an empty stretch of the histogram), take the middle.
+        return Math.max(MIN_THRESHOLD, ((threshold + last) / 2 + 0.5f) / 255f);
     }
 
     private static float[] scale(float[] ink, int w, int x0, int y0, int cw, int ch, int sw, int sh) {

@@ -18,6 +18,8 @@ import java.util.List;
 public final class NumberSegmenter {
     /** Columns shared with the neighbour, as a share of the narrower piece, that make two pieces one digit. */
     static final double MERGE_OVERLAP = 0.5;
+    /** A group less tall than this share of the row is a piece of a digit, not a digit. */
+    static final double PIECE_HEIGHT = 0.5;
     /** A group wider than this times its height holds touching digits. */
     static final double TOUCHING_ASPECT = 1.2;
     /** A group this many times wider than the row's median group holds touching digits. */
@@ -53,8 +55,11 @@ public final class NumberSegmenter {
             }
         }
         int rowHeight = groups.stream().mapToInt(g -> InkImage.bounds(g).height).max().orElse(1);
-        int[] widths = groups.stream().mapToInt(g -> InkImage.bounds(g).width).sorted().toArray();
-        int typicalWidth = widths[widths.length / 2];
+        mergeSmallPieces(groups, rowHeight);
+        // A digit's usual width in this row; narrow ones (a 1) do not count, or every 0 would look like two digits.
+        int[] widths = groups.stream().map(InkImage::bounds).filter(b -> b.width >= 0.45 * b.height)
+                .mapToInt(b -> b.width).sorted().toArray();
+        int typicalWidth = widths.length == 0 ? (int) Math.round(DIGIT_ASPECT * rowHeight) : widths[widths.length / 2];
         List<Segment> out = new ArrayList<>();
         for (List<InkImage.Component> group : groups) {
             Rectangle box = InkImage.bounds(group);
@@ -78,6 +83,41 @@ public final class NumberSegmenter {
             }
         }
         return out;
+    }
+
+    /**
+     * Joins each group much shorter than the row (a lifted stroke, the bar of a 5 or a 7) to its nearest
+     * neighbour: a digit spans most of the row's height, a piece of one does not.
+     */
+    private static void mergeSmallPieces(List<List<InkImage.Component>> groups, int rowHeight) {
+        boolean merged = true;
+        while (merged && groups.size() > 1) {
+            merged = false;
+            for (int i = 0; i < groups.size(); i++) {
+                Rectangle box = InkImage.bounds(groups.get(i));
+                if (box.height >= PIECE_HEIGHT * rowHeight) {
+                    continue;
+                }
+                int best = -1;
+                int bestGap = Integer.MAX_VALUE;
+                for (int j = Math.max(0, i - 1); j <= Math.min(groups.size() - 1, i + 1); j++) {
+                    if (j == i) {
+                        continue;
+                    }
+                    Rectangle other = InkImage.bounds(groups.get(j));
+                    int gap = Math.max(other.x - (box.x + box.width), box.x - (other.x + other.width));
+                    if (gap < bestGap) {
+                        bestGap = gap;
+                        best = j;
+                    }
+                }
+                if (best >= 0 && bestGap < 0.5 * rowHeight) {
+                    groups.get(best).addAll(groups.remove(i));
+                    merged = true;
+                    break;
+                }
+            }
+        }
     }
 
     private static boolean overlaps(Rectangle a, Rectangle b) {

@@ -157,4 +157,23 @@ class StandardPreprocessorTest {
         assertThat(inkBox(pre.preprocess(noisy))).as("ink box with 60 specks of noise")
                 .isEqualTo(inkBox(pre.preprocess(clean)));
     }
+
+    @Test
+    void unevenLightIsNotTakenForInk() {
+        BufferedImage clean = seven(300, 240, BufferedImage.TYPE_INT_RGB, Color.WHITE, new Color(40, 40, 40), 120, 70, 90);
+        BufferedImage shaded = seven(300, 240, BufferedImage.TYPE_INT_RGB, Color.WHITE, new Color(40, 40, 40), 120, 70, 90);
+        for (int y = 0; y < 240; y++) {
+            for (int x = 0; x < 300; x++) {
+                // A lamp to the top left: the far corner gets 40% less light.
+                double light = 1 - 0.4 * (x / 300.0 + y / 240.0) / 2;
+                int v = (int) Math.round((shaded.getRGB(x, y) & 0xFF) * light);
+                shaded.setRGB(x, y, (v << 16) | (v << 8) | v);
+            }
+        }
+        int[] expected = inkBox(pre.preprocess(clean));
+        int[] actual = inkBox(pre.preprocess(shaded));
+        for (int i = 0; i < 4; i++) {
+            assertThat(actual[i]).as("ink box side %d in a shaded image", i).isCloseTo(expected[i], within(1));
+        }
+    }
 }
