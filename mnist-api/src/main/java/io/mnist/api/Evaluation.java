@@ -18,13 +18,40 @@ public final class Evaluation {
     private final int[] misclassified;
     private final int total;
     private final int correct;
+    private final float[] confidences;
+    private final boolean[] right;
 
-    private Evaluation(int[][] confusion, double meanLoss, int[] misclassified, int total, int correct) {
+    private Evaluation(int[][] confusion, double meanLoss, int[] misclassified, int total, int correct,
+                       float[] confidences, boolean[] right) {
         this.confusion = confusion;
         this.meanLoss = meanLoss;
         this.misclassified = misclassified;
         this.total = total;
         this.correct = correct;
+        this.confidences = confidences;
+        this.right = right;
+    }
+
+    /**
+     * Answers in one band of confidence: how sure the model said it was, and how often it was right.
+     *
+     * @param from           lower edge of the band (inclusive)
+     * @param to             upper edge (exclusive, except 1.0)
+     * @param count          answers in the band
+     * @param meanConfidence their mean confidence
+     * @param accuracy       the share of them that were right
+     */
+    public record CalibrationBin(double from, double to, int count, double meanConfidence, double accuracy) {
+    }
+
+    /**
+     * What rejecting answers below a confidence threshold does.
+     *
+     * @param threshold the least confidence accepted
+     * @param coverage  the share of images answered
+     * @param accuracy  the share of answered images that were right (1 if none were answered)
+     */
+    public record Rejection(double threshold, double coverage, double accuracy) {
     }
 
     /**
@@ -46,12 +73,17 @@ public final class Evaluation {
         List<Integer> wrong = new ArrayList<>();
         double lossSum = 0;
         int correct = 0;
+        float[] confidences = new float[labels.length];
+        boolean[] right = new boolean[labels.length];
         for (int i = 0; i < labels.length; i++) {
             int label = labels[i];
             if (label < 0 || label > 9) {
                 throw new IllegalArgumentException("Label " + i + " is " + label + ", not a digit");
             }
-            int predicted = Prediction.fromProbabilities(probabilities, i * 10).digit();
+            Prediction prediction = Prediction.fromProbabilities(probabilities, i * 10);
+            int predicted = prediction.digit();
+            confidences[i] = prediction.confidence();
+            right[i] = predicted == label;
             confusion[label][predicted]++;
             if (predicted == label) {
                 correct++;
@@ -61,7 +93,7 @@ public final class Evaluation {
             lossSum -= Math.log(Math.max(probabilities[i * 10 + label], MIN_PROBABILITY));
         }
         return new Evaluation(confusion, lossSum / labels.length,
-                wrong.stream().mapToInt(Integer::intValue).toArray(), labels.length, correct);
+                wrong.stream().mapToInt(Integer::intValue).toArray(), labels.length, correct, confidences, right);
     }
 
     /** Images evaluated. */
@@ -120,6 +152,51 @@ public final class Evaluation {
         return misclassified.clone();
     }
 
+    /**
+     * Confidence against accuracy in ten bands of width 0.1: a calibrated model is right in about 90% of the
+     * answers it gives with 90% confidence.
+     */
+    public List<CalibrationBin> calibration() {
+        int bins = 10;
+        int[] count = new int[bins];
+        double[] confidence = new double[bins];
+        int[] hits = new int[bins];
+        for (int i = 0; i < total; i++) {
+            int b = Math.min(bins - 1, (int) (confidences[i] * bins));
+            count[b]++;
+            confidence[b] += confidences[i];
+            hits[b] += right[i] ? 1 : 0;
+        }
+        List<CalibrationBin> out = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            out.add(new CalibrationBin(b / (double) bins, (b + 1) / (double) bins, count[b],
+                    count[b] == 0 ? 0 : confidence[b] / count[b], count[b] == 0 ? 0 : (double) hits[b] / count[b]));
+        }
+        return out;
+    }
+
+    /** Expected calibration error: the mean gap between confidence and accuracy over the bands, weighted by count. */
+    public double expectedCalibrationError() {
+        double ece = 0;
+        for (CalibrationBin b : calibration()) {
+            ece += (double) b.count() / total * Math.abs(b.meanConfidence() - b.accuracy());
+        }
+        return ece;
+    }
+
+    /** The effect of answering only when at least {@code threshold} sure. */
+    public Rejection rejecting(double threshold) {
+        int answered = 0;
+        int hits = 0;
+        for (int i = 0; i < total; i++) {
+            if (confidences[i] >= threshold) {
+                answered++;
+                hits += right[i] ? 1 : 0;
+            }
+        }
+        return new Rejection(threshold, (double) answered / total, answered == 0 ? 1 : (double) hits / answered);
+    }
+
     /** A readable report: headline figures, per-class table and confusion matrix. */
     @Override
     public String toString() {
@@ -142,6 +219,19 @@ public final class Evaluation {
                 sb.append(String.format("%6d", confusion[t][p]));
             }
             sb.append(System.lineSeparator());
+        }
+        sb.append(String.format("%nCalibration (expected calibration error %.4f)%n%11s %7s %10s %9s%n",
+                expectedCalibrationError(), "confidence", "answers", "mean conf", "accuracy"));
+        for (CalibrationBin b : calibration()) {
+            if (b.count() > 0) {
+                sb.append(String.format("%4.1f-%-6.1f %7d %10.4f %9.4f%n", b.from(), b.to(), b.count(),
+                        b.meanConfidence(), b.accuracy()));
+            }
+        }
+        sb.append(String.format("%nRejecting uncertain answers%n%9s %9s %9s%n", "threshold", "answered", "accuracy"));
+        for (double t : new double[] {0.5, 0.8, 0.9, 0.99}) {
+            Rejection r = rejecting(t);
+            sb.append(String.format("%9.2f %8.2f%% %8.2f%%%n", t, 100 * r.coverage(), 100 * r.accuracy()));
         }
         return sb.toString();
     }

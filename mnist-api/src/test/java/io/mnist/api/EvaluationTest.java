@@ -50,4 +50,38 @@ class EvaluationTest {
         assertThatThrownBy(() -> Evaluation.of(new int[0], new float[0])).hasMessageContaining("zero images");
         assertThatThrownBy(() -> Evaluation.of(new int[] {12}, new float[10])).hasMessageContaining("not a digit");
     }
+
+    @org.junit.jupiter.api.Test
+    void calibrationComparesConfidenceWithAccuracyAndRejectionTradesCoverage() {
+        // Four images: two answered at 0.95 (one right), two at 0.55 (both right).
+        int[] labels = {0, 1, 2, 3};
+        float[] probs = new float[40];
+        probs[0] = 0.95f;
+        probs[10] = 0.95f;            // says 0, truth 1: wrong
+        probs[20 + 2] = 0.55f;
+        probs[30 + 3] = 0.55f;
+        for (int i = 0; i < 4; i++) {
+            float rest = (1 - (i < 2 ? 0.95f : 0.55f)) / 9;
+            for (int d = 0; d < 10; d++) {
+                if (probs[i * 10 + d] == 0) {
+                    probs[i * 10 + d] = rest;
+                }
+            }
+        }
+        Evaluation ev = Evaluation.of(labels, probs);
+        var bins = ev.calibration();
+        org.assertj.core.api.Assertions.assertThat(bins).hasSize(10);
+        org.assertj.core.api.Assertions.assertThat(bins.get(9).count()).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThat(bins.get(9).accuracy()).isEqualTo(0.5);
+        org.assertj.core.api.Assertions.assertThat(bins.get(5).count()).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThat(bins.get(5).accuracy()).isEqualTo(1.0);
+        // |0.95 - 0.5| * 2/4 + |0.55 - 1| * 2/4
+        org.assertj.core.api.Assertions.assertThat(ev.expectedCalibrationError())
+                .isCloseTo(0.45, org.assertj.core.api.Assertions.within(1e-6));
+        var strict = ev.rejecting(0.9);
+        org.assertj.core.api.Assertions.assertThat(strict.coverage()).isEqualTo(0.5);
+        org.assertj.core.api.Assertions.assertThat(strict.accuracy()).isEqualTo(0.5);
+        org.assertj.core.api.Assertions.assertThat(ev.rejecting(0.5).coverage()).isEqualTo(1.0);
+        org.assertj.core.api.Assertions.assertThat(ev.toString()).contains("Calibration").contains("Rejecting");
+    }
 }

@@ -75,6 +75,9 @@ final class EvaluateCommand extends Subcommand {
         }
         m.put("per_class", perClass);
         m.put("misclassified", ev.misclassified().length);
+        m.put("expected_calibration_error", ev.expectedCalibrationError());
+        m.put("calibration", ev.calibration());
+        m.put("rejection", java.util.stream.DoubleStream.of(0.5, 0.8, 0.9, 0.99).mapToObj(ev::rejecting).toList());
         m.put("seconds", seconds);
         m.put("confusion_png", confusion.toString());
         m.put("misclassified_png", gallery.toString());
