@@ -10,13 +10,15 @@ import java.util.Objects;
  * shuffling and initial weights on a given backend.
  */
 public record TrainingConfig(NetworkSpec network, Optimizer optimizer, double learningRate, int batchSize,
-                             int epochs, long seed) {
+                             int epochs, long seed, Augmentation augmentation) {
 
     /** Default seed for reproducible runs. */
     public static final long DEFAULT_SEED = 42L;
 
     public TrainingConfig {
         Objects.requireNonNull(network, "network");
+        // Model files written before augmentation existed have none.
+        augmentation = augmentation == null ? Augmentation.NONE : augmentation;
         Objects.requireNonNull(optimizer, "optimizer");
         if (!(learningRate > 0 && Double.isFinite(learningRate))) {
             throw new IllegalArgumentException("learningRate must be a positive number, got " + learningRate);
@@ -27,6 +29,12 @@ public record TrainingConfig(NetworkSpec network, Optimizer optimizer, double le
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
         }
+    }
+
+    /** A config without augmentation. */
+    public TrainingConfig(NetworkSpec network, Optimizer optimizer, double learningRate, int batchSize, int epochs,
+                          long seed) {
+        this(network, optimizer, learningRate, batchSize, epochs, seed, Augmentation.NONE);
     }
 
     /** The seed recipe. */
@@ -60,8 +68,10 @@ public record TrainingConfig(NetworkSpec network, Optimizer optimizer, double le
         private int batchSize;
         private int epochs;
         private long seed;
+        private Augmentation augmentation;
 
         private Builder(TrainingConfig from) {
+            augmentation = from.augmentation;
             network = from.network;
             optimizer = from.optimizer;
             learningRate = from.learningRate;
@@ -100,9 +110,15 @@ public record TrainingConfig(NetworkSpec network, Optimizer optimizer, double le
             return this;
         }
 
+        /** Random changes to training images; {@link Augmentation#NONE} by default, as in the notebook. */
+        public Builder augmentation(Augmentation augmentation) {
+            this.augmentation = augmentation;
+            return this;
+        }
+
         /** Validates and builds the config. */
         public TrainingConfig build() {
-            return new TrainingConfig(network, optimizer, learningRate, batchSize, epochs, seed);
+            return new TrainingConfig(network, optimizer, learningRate, batchSize, epochs, seed, augmentation);
         }
     }
 }

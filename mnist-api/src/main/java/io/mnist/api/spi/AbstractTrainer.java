@@ -9,10 +9,12 @@ import io.mnist.api.Trainer;
 import io.mnist.api.TrainingConfig;
 import io.mnist.api.TrainingListener;
 import io.mnist.api.data.MnistDataset;
+import io.mnist.api.image.Augmenter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * The training loop every backend shares: seeded shuffling, batching, validation after each epoch, history, and
@@ -20,6 +22,8 @@ import java.util.Random;
  * a {@link Session} that builds its network and runs single optimisation steps.
  */
 public abstract class AbstractTrainer implements Trainer {
+    /** Keeps the augmentation's random draws apart from the shuffling's, both derived from the config's seed. */
+    private static final long AUGMENTATION_STREAM = 0x5DEECE66DL;
     private final DigitBackend backend;
     private final TrainingConfig config;
 
@@ -89,6 +93,8 @@ public abstract class AbstractTrainer implements Trainer {
             }
             List<EpochResult> history = new ArrayList<>();
             float[] pixels = new float[batchSize * DigitImage.PIXELS];
+            Augmenter augmenter = new Augmenter(config.augmentation());
+            SplittableRandom augmentationRandom = new SplittableRandom(config.seed() ^ AUGMENTATION_STREAM);
             int[] labels = new int[batchSize];
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 shuffle(order, random);
@@ -101,6 +107,7 @@ public abstract class AbstractTrainer implements Trainer {
                     int n = Math.min(batchSize, train.size() - from);
                     for (int i = 0; i < n; i++) {
                         train.copyPixels(order[from + i], pixels, i * DigitImage.PIXELS);
+                        augmenter.apply(pixels, i * DigitImage.PIXELS, augmentationRandom);
                         labels[i] = train.label(order[from + i]);
                     }
                     Step step = n == batchSize
