@@ -56,6 +56,14 @@ class ModelFileTest {
     }
 
     @Test
+    void aSavedModelIsReadableByOthersLikeAnyFileTheUserWrites() throws IOException {
+        Path file = dir.resolve("shared.mnist");
+        ModelFile.write(file, info("fake"), Map.of("w.bin", new byte[] {1}));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r--r--");
+    }
+
+    @Test
     void aFailedWriteLeavesTheExistingFileAndNoTemporaryFile() throws IOException {
         Path file = dir.resolve("m.mnist");
         ModelFile.write(file, info("fake"), Map.of("w.bin", new byte[] {1, 2, 3}));
