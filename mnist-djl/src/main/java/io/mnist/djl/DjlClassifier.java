@@ -2,11 +2,8 @@ package io.mnist.djl;
 
 import ai.djl.MalformedModelException;
 import ai.djl.engine.EngineException;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import io.mnist.api.DigitImage;
 import io.mnist.api.ModelInfo;
 import io.mnist.api.model.CorruptModelFileException;
 import io.mnist.api.model.ModelArchive;
@@ -23,7 +20,7 @@ import java.util.Map;
 /**
  * A trained network on DJL's PyTorch engine. Parameters never require gradients here, so inference builds no
  * autograd graph on any thread. Each call runs in its own sub-manager that frees every array it made, and with its
- * own {@link ParameterStore}; the block itself holds no per-call state, so calls run in parallel.
+ * own parameter store; the block itself holds no per-call state, so calls run in parallel.
  */
 final class DjlClassifier extends AbstractDigitClassifier {
     /** The model-file entry holding DJL's parameter stream. */
@@ -87,11 +84,7 @@ final class DjlClassifier extends AbstractDigitClassifier {
 
     @Override
     protected float[] probabilities(float[] pixels, int count) {
-        try (NDManager call = manager.newSubManager()) {
-            NDArray x = call.create(pixels, new Shape(count, DigitImage.PIXELS));
-            NDArray logits = network.forward(new ParameterStore(call, false), x, false);
-            return logits.softmax(-1).toFloatArray();
-        }
+        return network.probabilities(manager, pixels, count);
     }
 
     @Override

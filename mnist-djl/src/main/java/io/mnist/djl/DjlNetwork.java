@@ -85,10 +85,6 @@ final class DjlNetwork {
         return block;
     }
 
-    NetworkSpec spec() {
-        return spec;
-    }
-
     /** Creates the parameters for {@code (N, 784)} input. */
     void initialize(NDManager manager) {
         block.initialize(manager, DataType.FLOAT32, new Shape(1, DigitImage.PIXELS));
@@ -155,6 +151,18 @@ final class DjlNetwork {
             });
         }
         return out;
+    }
+
+    /**
+     * Inference-mode probabilities for {@code count} images, {@code count * 10} values. Every array the call makes
+     * lives in a sub-manager of {@code parent} that is closed before returning, and each call has its own parameter
+     * store, so calls may run in parallel.
+     */
+    float[] probabilities(NDManager parent, float[] pixels, int count) {
+        try (NDManager call = parent.newSubManager()) {
+            NDArray x = call.create(pixels, new Shape(count, DigitImage.PIXELS));
+            return forward(new ai.djl.training.ParameterStore(call, false), x, false).softmax(-1).toFloatArray();
+        }
     }
 
     /** Logits for {@code count} images. */

@@ -105,9 +105,8 @@ final class DjlTrainer extends AbstractTrainer {
         public float[] predict(float[] pixels, int count) {
             boolean grad = JniUtils.isGradMode();
             JniUtils.setGradMode(false);
-            try (NDManager call = manager.newSubManager()) {
-                NDArray x = call.create(pixels, new Shape(count, DigitImage.PIXELS));
-                return network.forward(new ParameterStore(call, false), x, false).softmax(-1).toFloatArray();
+            try {
+                return network.probabilities(manager, pixels, count);
             } finally {
                 JniUtils.setGradMode(grad);
             }

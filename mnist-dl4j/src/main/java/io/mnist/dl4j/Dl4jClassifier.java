@@ -1,6 +1,5 @@
 package io.mnist.dl4j;
 
-import io.mnist.api.DigitImage;
 import io.mnist.api.ModelInfo;
 import io.mnist.api.model.CorruptModelFileException;
 import io.mnist.api.model.ModelArchive;
@@ -8,8 +7,6 @@ import io.mnist.api.spi.AbstractDigitClassifier;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -29,7 +26,6 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
     private final Dl4jNetwork network;
     private final INDArray parameters;
     private final ConcurrentLinkedDeque<MultiLayerNetwork> idle = new ConcurrentLinkedDeque<>();
-    private final List<MultiLayerNetwork> all = new ArrayList<>();
 
     Dl4jClassifier(ModelInfo info, Dl4jNetwork network, INDArray parameters) {
         super(info);
@@ -74,9 +70,8 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
     @Override
     protected float[] probabilities(float[] pixels, int count) {
         MultiLayerNetwork net = borrow();
-        try (INDArray x = Nd4j.create(pixels, new long[] {count, DigitImage.PIXELS}, 'c');
-             INDArray out = net.output(x, false)) {
-            return out.data().asFloat();
+        try {
+            return Dl4jNetwork.probabilities(net, pixels, count);
         } finally {
             idle.push(net);
         }
@@ -84,13 +79,7 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
 
     private MultiLayerNetwork borrow() {
         MultiLayerNetwork net = idle.poll();
-        if (net == null) {
-            net = network.create(parameters);
-            synchronized (all) {
-                all.add(net);
-            }
-        }
-        return net;
+        return net != null ? net : network.create(parameters);
     }
 
     @Override
@@ -100,9 +89,6 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
 
     @Override
     protected void release() {
-        synchronized (all) {
-            all.clear();
-        }
         idle.clear();
         parameters.close();
     }

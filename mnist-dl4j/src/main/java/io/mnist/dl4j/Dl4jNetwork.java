@@ -69,10 +69,6 @@ final class Dl4jNetwork {
         }
     }
 
-    NetworkSpec spec() {
-        return spec;
-    }
-
     /** A new, initialised network; weights are DL4J's until {@link #setWeights} replaces them. */
     MultiLayerNetwork create(TrainingConfig training) {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(training));
@@ -190,6 +186,17 @@ final class Dl4jNetwork {
                     net.getParam(dl4jIndex.get(i) + "_b").dup('c').data().asFloat()));
         }
         return new NetworkWeights(spec, out);
+    }
+
+    /**
+     * Inference-mode probabilities of {@code net} for {@code count} images; input and output arrays are closed
+     * before returning, freeing their native memory. Not thread-safe for one {@code net}.
+     */
+    static float[] probabilities(MultiLayerNetwork net, float[] pixels, int count) {
+        try (INDArray x = Nd4j.create(pixels, new long[] {count, DigitImage.PIXELS}, 'c');
+             INDArray out = net.output(x, false)) {
+            return out.data().asFloat();
+        }
     }
 
     /** The DL4J index of the output layer. */

@@ -68,10 +68,7 @@ final class Dl4jTrainer extends AbstractTrainer {
 
         @Override
         public float[] predict(float[] pixels, int count) {
-            try (INDArray x = Nd4j.create(pixels, new long[] {count, DigitImage.PIXELS}, 'c');
-                 INDArray out = net.output(x, false)) {
-                return out.data().asFloat();
-            }
+            return Dl4jNetwork.probabilities(net, pixels, count);
         }
 
         @Override
