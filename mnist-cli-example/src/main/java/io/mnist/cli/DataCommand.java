@@ -31,23 +31,26 @@ final class DataCommand extends Subcommand {
         samples(test, grid);
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("directory", MnistData.defaults().directory().toString());
-        stats.put("train", describe(train));
-        stats.put("test", describe(test));
+        Map<String, Object> trainStats = describe(train);
+        Map<String, Object> testStats = describe(test);
+        stats.put("train", trainStats);
+        stats.put("test", testStats);
         stats.put("samples_png", grid.toString());
         if (format == Format.json) {
             Json.print(out, stats);
         } else {
             out.printf("MNIST data in %s%n%n", stats.get("directory"));
             out.printf("%-6s %7s  %s%n", "set", "images", "per digit 0..9");
-            for (MnistDataset set : List.of(train, test)) {
-                out.printf("%-6s %7d  %s%n", set == train ? "train" : "test", set.size(),
-                        java.util.Arrays.toString(counts(set)));
+            Map<String, Map<String, Object>> sets = Map.of("train", trainStats, "test", testStats);
+            for (String name : List.of("train", "test")) {
+                out.printf("%-6s %7d  %s%n", name, sets.get(name).get("images"),
+                        java.util.Arrays.toString((int[]) sets.get(name).get("per_digit")));
             }
             out.println();
-            for (MnistDataset set : List.of(train, test)) {
-                double[] ms = meanAndStd(set);
+            for (String name : List.of("train", "test")) {
+                Map<String, Object> s = sets.get(name);
                 out.printf("%-6s pixel mean %.4f, std %.4f (of values scaled to [0, 1]); %.1f%% of pixels are ink%n",
-                        set == train ? "train" : "test", ms[0], ms[1], 100 * ms[2]);
+                        name, s.get("pixel_mean"), s.get("pixel_std"), 100 * (double) s.get("ink_fraction"));
             }
             out.printf("%nSample grid: %s%n", grid);
         }

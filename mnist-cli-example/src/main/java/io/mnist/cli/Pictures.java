@@ -47,14 +47,7 @@ final class Pictures {
         for (int i = 0; i < digits.size(); i++) {
             int x0 = GAP + (i % columns) * cellW;
             int y0 = titleHeight + (i / columns) * cellH;
-            DigitImage d = digits.get(i);
-            for (int y = 0; y < DigitImage.SIZE; y++) {
-                for (int x = 0; x < DigitImage.SIZE; x++) {
-                    int v = 255 - Math.round(d.pixel(x, y) * 255);
-                    g.setColor(new Color(v, v, v));
-                    g.fillRect(x0 + x * SCALE, y0 + y * SCALE, SCALE, SCALE);
-                }
-            }
+            draw(g, digits.get(i), x0, y0, SCALE, true);
             g.setColor(new Color(200, 200, 200));
             g.drawRect(x0, y0, CELL - 1, CELL - 1);
             String caption = captions.get(i);
@@ -63,5 +56,20 @@ final class Pictures {
         }
         g.dispose();
         ImageIO.write(out, "png", file.toFile());
+    }
+
+    /**
+     * Draws a digit with {@code cell}-pixel squares at {@code (x0, y0)}: as the model sees it (white on black), or
+     * {@code inverted} as people write (dark on white).
+     */
+    static void draw(Graphics2D g, DigitImage digit, int x0, int y0, int cell, boolean inverted) {
+        for (int y = 0; y < DigitImage.SIZE; y++) {
+            for (int x = 0; x < DigitImage.SIZE; x++) {
+                int v = Math.round(digit.pixel(x, y) * 255);
+                v = inverted ? 255 - v : v;
+                g.setColor(new Color(v, v, v));
+                g.fillRect(x0 + x * cell, y0 + y * cell, cell, cell);
+            }
+        }
     }
 }

@@ -59,14 +59,7 @@ final class PreprocessCommand extends Subcommand {
                 int h = (int) Math.round(image.getHeight() * scale);
                 g.drawImage(image, x + (TILE - w) / 2, y + (TILE - h) / 2, w, h, null);
                 DigitImage digit = ImagePreprocessor.standard().preprocess(image);
-                int cell = TILE / DigitImage.SIZE;
-                for (int py = 0; py < DigitImage.SIZE; py++) {
-                    for (int px = 0; px < DigitImage.SIZE; px++) {
-                        int v = Math.round(digit.pixel(px, py) * 255);
-                        g.setColor(new Color(v, v, v));
-                        g.fillRect(x + TILE + 8 + px * cell, y + py * cell, cell, cell);
-                    }
-                }
+                Pictures.draw(g, digit, x + TILE + 8, y, TILE / DigitImage.SIZE, false);
             } catch (IOException | IllegalArgumentException e) {
                 failed++;
                 err().println("mnist: " + file + ": " + e.getMessage());

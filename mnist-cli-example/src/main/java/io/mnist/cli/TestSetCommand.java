@@ -63,6 +63,11 @@ final class TestSetCommand extends Subcommand {
     public Integer call() throws IOException {
         PrintWriter out = out();
         MnistDataset test = MnistData.test();
+        if (digits < 0 || numbers < 0 || firstTestImage < 0 || firstTestImage >= test.size()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--digits and --numbers must not be"
+                    + " negative and --first-test-image must be 0.." + (test.size() - 1) + "; got " + digits + ", "
+                    + numbers + ", " + firstTestImage);
+        }
         SplittableRandom random = new SplittableRandom(seed);
         int next = firstTestImage;
         for (String set : List.of("paper", "canvas")) {

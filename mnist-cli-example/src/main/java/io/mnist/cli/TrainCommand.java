@@ -77,13 +77,14 @@ final class TrainCommand extends Subcommand {
         }
     }
 
-    /** What a training run produced. */
+    /** What a training run produced; the backend and recipe are the model's own {@code info()}. */
     record Result(DigitClassifier model, Path modelFile, Path historyCsv, Path curvesPng, double seconds,
-                  String backend, TrainingConfig config, int trainImages) {
+                  int trainImages) {
         Map<String, Object> summary() {
             List<EpochResult> history = model.info().history();
+            TrainingConfig config = model.info().training();
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("backend", backend);
+            m.put("backend", model.info().backend());
             m.put("engine", model.info().backendVersion());
             m.put("epochs", config.epochs());
             m.put("batch_size", config.batchSize());
@@ -133,7 +134,7 @@ final class TrainCommand extends Subcommand {
                     model.info().testAccuracy(), config.epochs(), seconds, file, csv, curves);
             out.flush();
         }
-        return new Result(model, file, csv, curves, seconds, backend.name(), config, train.size());
+        return new Result(model, file, csv, curves, seconds, train.size());
     }
 
     static void writeHistory(Path csv, List<EpochResult> history) throws IOException {
