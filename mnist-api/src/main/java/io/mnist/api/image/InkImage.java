@@ -153,7 +153,8 @@ public final class InkImage {
             keep[c.id()] = true;
         }
         Rectangle area = within.intersection(new Rectangle(0, 0, width, height));
-        float[] own = new float[width * height];
+        // Only this digit's region is copied: a number in a large photo makes one small array per digit.
+        float[] own = new float[area.width * area.height];
         int x0 = width;
         int y0 = height;
         int x1 = -1;
@@ -164,7 +165,7 @@ public final class InkImage {
                 int id = labels[i];
                 boolean mine = id > 0 ? id < keep.length && keep[id] : nearest(x, y, keep);
                 if (mine && ink[i] > 0) {
-                    own[i] = ink[i];
+                    own[(y - area.y) * area.width + x - area.x] = ink[i];
                     if (id > 0) {
                         x0 = Math.min(x0, x);
                         x1 = Math.max(x1, x);
@@ -182,7 +183,7 @@ public final class InkImage {
         double scale = (double) BOX / Math.max(cw, ch);
         int sw = Math.max(1, (int) Math.round(cw * scale));
         int sh = Math.max(1, (int) Math.round(ch * scale));
-        return centre(scale(own, width, x0, y0, cw, ch, sw, sh), sw, sh);
+        return centre(scale(own, area.width, x0 - area.x, y0 - area.y, cw, ch, sw, sh), sw, sh);
     }
 
     /** Faint ink next to a kept stroke (its anti-aliased edge) belongs to it. */
