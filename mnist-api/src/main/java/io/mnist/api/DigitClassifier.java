@@ -63,6 +63,14 @@ public interface DigitClassifier extends AutoCloseable {
      */
     void save(Path path) throws IOException;
 
+    /**
+     * The trained weights in the engine-neutral layout of {@link NetworkWeights}: what
+     * {@link DigitClassifiers#convert(DigitClassifier, String)} moves to another backend.
+     *
+     * @throws UnsupportedOperationException if this backend's models are not networks of a {@link NetworkSpec}
+     */
+    NetworkWeights networkWeights();
+
     /** What this model is: backend, network, parameter count, training history. */
     ModelInfo info();
 

@@ -77,6 +77,22 @@ public final class DigitClassifiers {
         return backend.load(archive);
     }
 
+    /**
+     * Moves a trained model to the backend called {@code backend}: its weights are exported in the engine-neutral
+     * layout and imported there, so the result predicts what {@code model} predicts (to float rounding). The
+     * result's {@link ModelInfo#convertedFrom()} names the source; {@code model} stays open and unchanged.
+     *
+     * @throws BackendNotFoundException      if {@code backend} is not on the classpath
+     * @throws UnsupportedOperationException if {@code model}'s backend cannot export its weights
+     */
+    public static DigitClassifier convert(DigitClassifier model, String backend) {
+        DigitBackend target = backend(backend);
+        NetworkWeights weights = model.networkWeights();
+        ModelInfo info = model.info().convertedTo(target.name(), target.engineVersion(), weights.parameterCount(),
+                null);
+        return target.fromWeights(info, weights);
+    }
+
     /** The chosen backend's bundled pretrained model. */
     public static DigitClassifier pretrained() throws IOException {
         return pretrained(backend());

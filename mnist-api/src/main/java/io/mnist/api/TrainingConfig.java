@@ -3,14 +3,15 @@ package io.mnist.api;
 import java.util.Objects;
 
 /**
- * How to train: the network, the optimiser and its learning rate, batch size, epochs and the random seed.
- * {@link #defaults()} is the seed recipe of the Keras notebook (5 epochs, batch 128, RMSProp 0.001, seed network).
+ * How to train: the network, the optimiser and its learning rate, batch size, epochs, the random seed, augmentation
+ * and the learning rate's decay. {@link #defaults()} is the seed recipe of the Keras notebook (5 epochs, batch 128,
+ * RMSProp 0.001, seed network); {@link #pretrained()} is the recipe of the bundled models.
  *
  * <p>A config is immutable; {@link #toBuilder()} derives a changed copy. The same config and seed give the same
  * shuffling and initial weights on a given backend.
  */
 public record TrainingConfig(NetworkSpec network, Optimizer optimizer, double learningRate, int batchSize,
-                             int epochs, long seed, Augmentation augmentation) {
+                             int epochs, long seed, Augmentation augmentation, double learningRateDecay) {
 
     /** Default seed for reproducible runs. */
     public static final long DEFAULT_SEED = 42L;
@@ -19,6 +20,11 @@ public record TrainingConfig(NetworkSpec network, Optimizer optimizer, double le
         Objects.requireNonNull(network, "network");
         // Model files written before augmentation existed have none.
         augmentation = augmentation == null ? Augmentation.NONE : augmentation;
+        // ... nor a decay: a missing number reads as 0, which can only mean "none" (a factor of 0 would stop training).
+        learningRateDecay = learningRateDecay == 0 ? 1 : learningRateDecay;
+        if (!(learningRateDecay > 0 && learningRateDecay <= 1)) {
+            throw new IllegalArgumentException("learningRateDecay must be in (0, 1], got " + learningRateDecay);
+        }
         Objects.requireNonNull(optimizer, "optimizer");
         if (!(learningRate > 0 && Double.isFinite(learningRate))) {
             throw new IllegalArgumentException("learningRate must be a positive number, got " + learningRate);
@@ -31,15 +37,29 @@ public record TrainingConfig(NetworkSpec network, Optimizer optimizer, double le
         }
     }
 
-    /** A config without augmentation. */
+    /** A config without augmentation and with a constant learning rate. */
     public TrainingConfig(NetworkSpec network, Optimizer optimizer, double learningRate, int batchSize, int epochs,
                           long seed) {
-        this(network, optimizer, learningRate, batchSize, epochs, seed, Augmentation.NONE);
+        this(network, optimizer, learningRate, batchSize, epochs, seed, Augmentation.NONE, 1);
     }
 
     /** The seed recipe. */
     public static TrainingConfig defaults() {
         return new TrainingConfig(NetworkSpec.seed(), Optimizer.RMSPROP, 0.001, 128, 5, DEFAULT_SEED);
+    }
+
+    /**
+     * The recipe of the bundled pretrained models: the {@link NetworkSpec#compact() compact} network, Adam from
+     * 0.001 decaying by 0.8 each epoch, 15 epochs of batch 128 with {@link Augmentation#standard() augmentation}.
+     */
+    public static TrainingConfig pretrained() {
+        return new TrainingConfig(NetworkSpec.compact(), Optimizer.ADAM, 0.001, 128, 15, DEFAULT_SEED,
+                Augmentation.standard(), 0.8);
+    }
+
+    /** The learning rate during {@code epoch} (from 1): {@code learningRate * learningRateDecay^(epoch - 1)}. */
+    public double learningRate(int epoch) {
+        return learningRate * Math.pow(learningRateDecay, epoch - 1);
     }
 
     /** A builder starting from the seed recipe. */
@@ -69,9 +89,11 @@ public record TrainingConfig(NetworkSpec network, Optimizer optimizer, double le
         private int epochs;
         private long seed;
         private Augmentation augmentation;
+        private double learningRateDecay;
 
         private Builder(TrainingConfig from) {
             augmentation = from.augmentation;
+            learningRateDecay = from.learningRateDecay;
             network = from.network;
             optimizer = from.optimizer;
             learningRate = from.learningRate;
@@ -116,9 +138,16 @@ public record TrainingConfig(NetworkSpec network, Optimizer optimizer, double le
             return this;
         }
 
+        /** Multiplies the learning rate by {@code factor} after every epoch; 1 (constant) by default. */
+        public Builder learningRateDecay(double factor) {
+            this.learningRateDecay = factor;
+            return this;
+        }
+
         /** Validates and builds the config. */
         public TrainingConfig build() {
-            return new TrainingConfig(network, optimizer, learningRate, batchSize, epochs, seed, augmentation);
+            return new TrainingConfig(network, optimizer, learningRate, batchSize, epochs, seed, augmentation,
+                    learningRateDecay);
         }
     }
 }

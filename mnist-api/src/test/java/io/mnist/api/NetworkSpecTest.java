@@ -17,6 +17,16 @@ class NetworkSpecTest {
     }
 
     @Test
+    void countsTheArithmeticOfAForwardPass() {
+        // conv1 26*26*32*9, conv2 24*24*64*9*32, dense 9216*128 and 128*10: the 24 MFLOP per image (72 to train)
+        // that benchmarks turn into GFLOP/s.
+        assertThat(NetworkSpec.seed().multiplyAddsPerImage()).isEqualTo(194_688L + 10_616_832L + 1_179_648L + 1_280L);
+        assertThat(NetworkSpec.compact().parameterCount()).isEqualTo(329_962L);
+        assertThat(NetworkSpec.compact().multiplyAddsPerImage()).as("the compact network costs less per image")
+                .isLessThan(NetworkSpec.seed().multiplyAddsPerImage());
+    }
+
+    @Test
     void survivesJsonAsTheManifestStoresIt() throws Exception {
         String json = ModelFile.json().writeValueAsString(TrainingConfig.defaults());
         assertThat(json).contains("\"type\" : \"conv2d\"").contains("\"rate\" : 0.25");

@@ -2,6 +2,7 @@ package io.mnist.cli;
 
 import io.mnist.api.EpochResult;
 import io.mnist.api.ModelInfo;
+import io.mnist.api.TrainingConfig;
 import io.mnist.api.TrainingListener;
 import java.io.PrintWriter;
 import me.tongfei.progressbar.ProgressBar;
@@ -24,10 +25,12 @@ final class ProgressListener implements TrainingListener {
 
     @Override
     public void onTrainingStart(TrainingStarted e) {
-        out.printf("Training on %s: %,d images per epoch, %d epochs of %d batches of %d, %s lr %s, seed %d;"
-                        + " %,d parameters%n", e.backend(), e.trainImages(), e.config().epochs(), e.batchesPerEpoch(),
-                e.config().batchSize(), e.config().optimizer(), e.config().learningRate(), e.config().seed(),
-                e.parameterCount());
+        TrainingConfig c = e.config();
+        out.printf("Training on %s: %,d images per epoch, %d epochs of %d batches of %d, %s lr %s%s, seed %d%s;"
+                        + " %,d parameters%n", e.backend(), e.trainImages(), c.epochs(), e.batchesPerEpoch(),
+                c.batchSize(), c.optimizer(), c.learningRate(),
+                c.learningRateDecay() == 1 ? "" : " x " + c.learningRateDecay() + " per epoch", c.seed(),
+                c.augmentation().isNone() ? "" : ", augmented", e.parameterCount());
         out.flush();
     }
 

@@ -24,17 +24,26 @@ final class TrainCommand extends Subcommand {
     @Mixin
     OutputDir output;
 
-    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-    @Option(names = "--batch-size", defaultValue = "128", description = "Images per batch (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-    @Option(names = "--optimizer", defaultValue = "rmsprop", description = "rmsprop or adam (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--recipe", defaultValue = "seed", description = "seed (the notebook's: seed network, 5 epochs,"
+            + " RMSProp 0.001) or pretrained (the bundled models': compact network, 15 epochs, Adam 0.001 decaying"
+            + " by 0.8 per epoch, augmentation). Options below override it (default: ${DEFAULT-VALUE}).")
+    String recipe;
+    @Option(names = "--network", description = "seed or compact (default: the recipe's).")
+    String network;
+    @Option(names = "--epochs", description = "Epochs (default: the recipe's).")
+    Integer epochs;
+    @Option(names = "--batch-size", description = "Images per batch (default: the recipe's).")
+    Integer batchSize;
+    @Option(names = "--optimizer", description = "rmsprop or adam (default: the recipe's).")
     String optimizer;
-    @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate;
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for initial weights, shuffling and dropout"
-            + " (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--lr", description = "Learning rate of the first epoch (default: the recipe's).")
+    Double learningRate;
+    @Option(names = "--lr-decay", paramLabel = "FACTOR", description = "Multiply the learning rate by FACTOR after"
+            + " every epoch, in (0, 1] (default: the recipe's).")
+    Double learningRateDecay;
+    @Option(names = "--seed", description = "Seed for initial weights, shuffling, augmentation and dropout"
+            + " (default: the recipe's, 42).")
+    Long seed;
     @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N training images only.")
     Integer trainLimit;
     @Option(names = "--output", paramLabel = "FILE", description = "Model file to write (default: DIR/model.mnist).")
@@ -43,9 +52,10 @@ final class TrainCommand extends Subcommand {
     Format format;
     @Option(names = "--no-progress", description = "No progress bar, only a line per epoch.")
     boolean noProgress;
-    @Option(names = "--augment", description = "Shift, turn, scale and re-pen training images at random"
-            + " (2 px, 10 degrees, 0.9-1.1, a third of strokes), for digits unlike MNIST's.")
-    boolean augment;
+    @Option(names = "--augment", negatable = true, description = "Shift, turn, scale and re-pen training images at"
+            + " random (2 px, 10 degrees, 0.9-1.1, a third of strokes), for digits unlike MNIST's (default: the"
+            + " recipe's; --no-augment turns it off).")
+    Boolean augment;
 
     @Override
     public Integer call() throws Exception {
@@ -61,20 +71,52 @@ final class TrainCommand extends Subcommand {
     }
 
     private TrainingConfig recipe() {
-        TrainingConfig.Optimizer opt = switch (optimizer.toLowerCase()) {
-            case "rmsprop" -> TrainingConfig.Optimizer.RMSPROP;
-            case "adam" -> TrainingConfig.Optimizer.ADAM;
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--optimizer must be rmsprop or adam, not '" + optimizer + "'");
+        TrainingConfig.Builder b = switch (recipe.toLowerCase(java.util.Locale.ROOT)) {
+            case "seed" -> TrainingConfig.builder();
+            case "pretrained" -> TrainingConfig.pretrained().toBuilder();
+            default -> throw bad("--recipe must be seed or pretrained, not '" + recipe + "'");
         };
-        try {
-            return TrainingConfig.builder().epochs(epochs).batchSize(batchSize).optimizer(opt)
-                    .learningRate(learningRate).seed(seed)
-                    .augmentation(augment ? io.mnist.api.Augmentation.standard() : io.mnist.api.Augmentation.NONE)
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        if (network != null) {
+            b.network(switch (network.toLowerCase(java.util.Locale.ROOT)) {
+                case "seed" -> io.mnist.api.NetworkSpec.seed();
+                case "compact" -> io.mnist.api.NetworkSpec.compact();
+                default -> throw bad("--network must be seed or compact, not '" + network + "'");
+            });
         }
+        if (optimizer != null) {
+            b.optimizer(switch (optimizer.toLowerCase(java.util.Locale.ROOT)) {
+                case "rmsprop" -> TrainingConfig.Optimizer.RMSPROP;
+                case "adam" -> TrainingConfig.Optimizer.ADAM;
+                default -> throw bad("--optimizer must be rmsprop or adam, not '" + optimizer + "'");
+            });
+        }
+        if (epochs != null) {
+            b.epochs(epochs);
+        }
+        if (batchSize != null) {
+            b.batchSize(batchSize);
+        }
+        if (learningRate != null) {
+            b.learningRate(learningRate);
+        }
+        if (learningRateDecay != null) {
+            b.learningRateDecay(learningRateDecay);
+        }
+        if (seed != null) {
+            b.seed(seed);
+        }
+        if (augment != null) {
+            b.augmentation(augment ? io.mnist.api.Augmentation.standard() : io.mnist.api.Augmentation.NONE);
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+    }
+
+    private picocli.CommandLine.ParameterException bad(String message) {
+        return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     /** What a training run produced; the backend and recipe are the model's own {@code info()}. */
@@ -90,6 +132,10 @@ final class TrainCommand extends Subcommand {
             m.put("batch_size", config.batchSize());
             m.put("optimizer", config.optimizer().name().toLowerCase());
             m.put("learning_rate", config.learningRate());
+            m.put("learning_rate_decay", config.learningRateDecay());
+            m.put("network", model.info().network().equals(io.mnist.api.NetworkSpec.seed()) ? "seed"
+                    : model.info().network().equals(io.mnist.api.NetworkSpec.compact()) ? "compact" : "custom");
+            m.put("parameters", model.info().parameterCount());
             m.put("seed", config.seed());
             m.put("augmentation", config.augmentation().isNone() ? null : config.augmentation());
             m.put("train_images", trainImages);

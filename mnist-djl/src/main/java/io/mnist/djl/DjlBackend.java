@@ -1,10 +1,13 @@
 package io.mnist.djl;
 
 import io.mnist.api.DigitClassifier;
+import io.mnist.api.ModelInfo;
+import io.mnist.api.NetworkWeights;
 import io.mnist.api.Trainer;
 import io.mnist.api.TrainingConfig;
 import io.mnist.api.model.ModelArchive;
 import io.mnist.api.model.ModelFileException;
+import io.mnist.api.spi.BundledModel;
 import io.mnist.api.spi.DigitBackend;
 import java.io.InputStream;
 import java.util.Optional;
@@ -42,7 +45,12 @@ public final class DjlBackend implements DigitBackend {
     }
 
     @Override
+    public DigitClassifier fromWeights(ModelInfo info, NetworkWeights weights) {
+        return DjlClassifier.fromWeights(info, weights);
+    }
+
+    @Override
     public Optional<InputStream> pretrainedModel() {
-        return Optional.ofNullable(DjlBackend.class.getResourceAsStream(PRETRAINED));
+        return BundledModel.open(DjlBackend.class, PRETRAINED);
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.mnist.api.ModelInfo;
+import io.mnist.api.NetworkWeights;
 import io.mnist.api.model.CorruptModelFileException;
 import io.mnist.api.model.ModelArchive;
 import io.mnist.api.spi.AbstractDigitClassifier;
@@ -71,6 +72,25 @@ final class DjlClassifier extends AbstractDigitClassifier {
         }
     }
 
+    /** A classifier holding {@code weights}, given in the neutral layout. */
+    static DjlClassifier fromWeights(ModelInfo info, NetworkWeights weights) {
+        if (!weights.network().equals(info.network())) {
+            throw new IllegalArgumentException("The weights are for " + weights.network() + ", the model info says "
+                    + info.network());
+        }
+        NDManager manager = DjlEngine.get().newBaseManager();
+        try {
+            DjlNetwork network = new DjlNetwork(info.network());
+            network.initialize(manager);
+            network.setWeights(weights);
+            network.block().getParameters().values().forEach(p -> p.getArray().setRequiresGradient(false));
+            return new DjlClassifier(info, manager, network);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
     /** DJL's parameter stream for {@code network}. */
     static byte[] parameters(DjlNetwork network) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(5 << 20);
@@ -88,8 +108,13 @@ final class DjlClassifier extends AbstractDigitClassifier {
     }
 
     @Override
-    protected Map<String, byte[]> weights() {
+    protected Map<String, byte[]> fileEntries() {
         return Map.of(PARAMETERS, parameters(network));
+    }
+
+    @Override
+    protected NetworkWeights exportWeights() {
+        return network.weights();
     }
 
     @Override

@@ -11,7 +11,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import io.mnist.api.DigitClassifier;
 import io.mnist.api.DigitImage;
@@ -40,7 +39,7 @@ final class DjlTrainer extends AbstractTrainer {
         return new DjlSession(config);
     }
 
-    private static Optimizer optimizer(TrainingConfig config) {
+    private static KerasOptimizer optimizer(TrainingConfig config) {
         float lr = (float) config.learningRate();
         return switch (config.optimizer()) {
             case RMSPROP -> new KerasRmsProp(lr);
@@ -52,7 +51,7 @@ final class DjlTrainer extends AbstractTrainer {
         private final Engine engine = DjlEngine.get();
         private final NDManager manager = engine.newBaseManager();
         private final DjlNetwork network;
-        private final Optimizer optimizer;
+        private final KerasOptimizer optimizer;
         private final Loss loss = Loss.softmaxCrossEntropyLoss();
 
         DjlSession(TrainingConfig config) {
@@ -99,6 +98,11 @@ final class DjlTrainer extends AbstractTrainer {
                 }
                 return new Step(lossValue, correct);
             }
+        }
+
+        @Override
+        public void learningRate(double rate) {
+            optimizer.learningRate((float) rate);
         }
 
         @Override

@@ -2,7 +2,6 @@ package io.mnist.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.optimizer.Optimizer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,16 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * </pre>
  * with rho 0.9 and epsilon 1e-7 (Keras' defaults; epsilon inside the root as in Keras, not after it as in PyTorch).
  */
-final class KerasRmsProp extends Optimizer {
+final class KerasRmsProp extends KerasOptimizer {
     static final float RHO = 0.9f;
     static final float EPSILON = 1e-7f;
 
-    private final float learningRate;
     private final Map<String, NDArray> meanSquares = new ConcurrentHashMap<>();
 
     KerasRmsProp(float learningRate) {
-        super(new Builder());
-        this.learningRate = learningRate;
+        super(learningRate);
     }
 
     @Override
@@ -37,14 +34,7 @@ final class KerasRmsProp extends Optimizer {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             ms.muli(RHO).addi(grad.square().muli(1 - RHO));
-            weight.subi(grad.div(ms.add(EPSILON).sqrt()).muli(learningRate));
-        }
-    }
-
-    private static final class Builder extends OptimizerBuilder<Builder> {
-        @Override
-        protected Builder self() {
-            return this;
+            weight.subi(grad.div(ms.add(EPSILON).sqrt()).muli(learningRate()));
         }
     }
 }

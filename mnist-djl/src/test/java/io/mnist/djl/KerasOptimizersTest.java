@@ -58,6 +58,16 @@ class KerasOptimizersTest {
 
     @Test
     void adamFoldsBiasCorrectionIntoTheStepAsKerasDoes() {
+        checkAdam(t -> LR);
+    }
+
+    @Test
+    void aChangedLearningRateScalesTheNextStepsAndKeepsTheMoments() {
+        checkAdam(t -> t <= 2 ? LR : LR / 4);   // the schedule lowers the rate after two steps
+    }
+
+    /** Runs Adam over the gradients with the rate {@code lr(t)} at step t, checking each step by hand. */
+    private static void checkAdam(java.util.function.IntFunction<Float> lr) {
         double[] w = toDouble(START);
         double[] m = new double[w.length];
         double[] v = new double[w.length];
@@ -65,9 +75,10 @@ class KerasOptimizersTest {
         KerasAdam adam = new KerasAdam(LR);
         int t = 0;
         for (float[] g : GRADIENTS) {
-            adam.update("w", weight, manager.create(g));
             t++;
-            double step = LR * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t));
+            adam.learningRate(lr.apply(t));
+            adam.update("w", weight, manager.create(g));
+            double step = lr.apply(t) * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t));
             for (int i = 0; i < w.length; i++) {
                 m[i] = 0.9 * m[i] + 0.1 * g[i];
                 v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];

@@ -1,10 +1,13 @@
 package io.mnist.dl4j;
 
 import io.mnist.api.DigitClassifier;
+import io.mnist.api.ModelInfo;
+import io.mnist.api.NetworkWeights;
 import io.mnist.api.Trainer;
 import io.mnist.api.TrainingConfig;
 import io.mnist.api.model.ModelArchive;
 import io.mnist.api.model.ModelFileException;
+import io.mnist.api.spi.BundledModel;
 import io.mnist.api.spi.DigitBackend;
 import java.io.InputStream;
 import java.util.Optional;
@@ -43,7 +46,13 @@ public final class Dl4jBackend implements DigitBackend {
     }
 
     @Override
+    public DigitClassifier fromWeights(ModelInfo info, NetworkWeights weights) {
+        Dl4jRuntime.check();
+        return Dl4jClassifier.fromWeights(info, weights);
+    }
+
+    @Override
     public Optional<InputStream> pretrainedModel() {
-        return Optional.ofNullable(Dl4jBackend.class.getResourceAsStream(PRETRAINED));
+        return BundledModel.open(Dl4jBackend.class, PRETRAINED);
     }
 }

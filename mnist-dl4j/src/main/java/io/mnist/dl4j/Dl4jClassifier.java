@@ -1,6 +1,7 @@
 package io.mnist.dl4j;
 
 import io.mnist.api.ModelInfo;
+import io.mnist.api.NetworkWeights;
 import io.mnist.api.model.CorruptModelFileException;
 import io.mnist.api.model.ModelArchive;
 import io.mnist.api.spi.AbstractDigitClassifier;
@@ -57,6 +58,22 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
         return new Dl4jClassifier(info, network, Nd4j.create(values, new long[] {1, count}, 'c'));
     }
 
+    /** A classifier holding {@code weights}, given in the neutral layout. */
+    static Dl4jClassifier fromWeights(ModelInfo info, NetworkWeights weights) {
+        if (!weights.network().equals(info.network())) {
+            throw new IllegalArgumentException("The weights are for " + weights.network() + ", the model info says "
+                    + info.network());
+        }
+        Dl4jNetwork network = new Dl4jNetwork(info.network());
+        MultiLayerNetwork net = network.create((io.mnist.api.TrainingConfig) null);
+        try {
+            network.setWeights(net, weights);
+            return new Dl4jClassifier(info, network, net.params().dup('c'));
+        } finally {
+            net.close();
+        }
+    }
+
     /** The parameters as a model-file entry: a header, the count, then little-endian floats. */
     static byte[] encode(INDArray parameters) {
         float[] values = parameters.dup('c').data().asFloat();
@@ -83,8 +100,18 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
     }
 
     @Override
-    protected Map<String, byte[]> weights() {
+    protected Map<String, byte[]> fileEntries() {
         return Map.of(PARAMETERS, encode(parameters));
+    }
+
+    @Override
+    protected NetworkWeights exportWeights() {
+        MultiLayerNetwork net = borrow();
+        try {
+            return network.weights(net);
+        } finally {
+            idle.push(net);
+        }
     }
 
     @Override

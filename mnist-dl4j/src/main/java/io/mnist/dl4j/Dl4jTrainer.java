@@ -67,6 +67,11 @@ final class Dl4jTrainer extends AbstractTrainer {
         }
 
         @Override
+        public void learningRate(double rate) {
+            net.setLearningRate(rate);
+        }
+
+        @Override
         public float[] predict(float[] pixels, int count) {
             return Dl4jNetwork.probabilities(net, pixels, count);
         }

@@ -4,6 +4,7 @@ import io.mnist.api.DigitClassifier;
 import io.mnist.api.DigitImage;
 import io.mnist.api.Evaluation;
 import io.mnist.api.ModelInfo;
+import io.mnist.api.NetworkWeights;
 import io.mnist.api.Prediction;
 import io.mnist.api.data.MnistDataset;
 import io.mnist.api.model.ModelFile;
@@ -18,7 +19,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The shared half of every backend's classifier: batching, evaluation, the model file, and the closed state.
- * A backend supplies only {@link #probabilities(float[], int)}, {@link #weights()} and {@link #release()}.
+ * A backend supplies only {@link #probabilities(float[], int)}, {@link #fileEntries()}, {@link #exportWeights()}
+ * and {@link #release()}.
  *
  * <p>Calls run under a read lock and {@link #close()} takes the write lock, so the engine's memory is never freed
  * under a running prediction.
@@ -45,7 +47,15 @@ public abstract class AbstractDigitClassifier implements DigitClassifier {
     protected abstract float[] probabilities(float[] pixels, int count);
 
     /** The backend's weight entries for the model file. */
-    protected abstract Map<String, byte[]> weights() throws IOException;
+    protected abstract Map<String, byte[]> fileEntries() throws IOException;
+
+    /**
+     * The network's weights in the engine-neutral layout. Backends whose models are networks of a
+     * {@link io.mnist.api.NetworkSpec} override this; the default says the model has no such weights.
+     */
+    protected NetworkWeights exportWeights() {
+        throw new UnsupportedOperationException("Backend " + info.backend() + " cannot export its weights");
+    }
 
     /** Frees the engine's resources; called once, with no prediction running. */
     protected abstract void release();
@@ -85,7 +95,18 @@ public abstract class AbstractDigitClassifier implements DigitClassifier {
         lock.readLock().lock();
         try {
             ensureOpen();
-            ModelFile.write(path, info, weights());
+            ModelFile.write(path, info, fileEntries());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public final NetworkWeights networkWeights() {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            return exportWeights();
         } finally {
             lock.readLock().unlock();
         }

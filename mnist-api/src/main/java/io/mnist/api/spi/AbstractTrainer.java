@@ -49,6 +49,9 @@ public abstract class AbstractTrainer implements Trainer {
          */
         Step step(float[] pixels, int[] labels, int count);
 
+        /** Sets the optimiser's learning rate; called before each epoch with {@link TrainingConfig#learningRate(int)}. */
+        void learningRate(double rate);
+
         /** Inference-mode probabilities, {@code count * 10} values. */
         float[] predict(float[] pixels, int count);
 
@@ -98,6 +101,7 @@ public abstract class AbstractTrainer implements Trainer {
             int[] labels = new int[batchSize];
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 shuffle(order, random);
+                session.learningRate(config.learningRate(epoch));
                 listener.onEpochStart(epoch, config.epochs(), batches);
                 long start = System.nanoTime();
                 double lossSum = 0;

@@ -1,6 +1,8 @@
 package io.mnist.api.spi;
 
 import io.mnist.api.DigitClassifier;
+import io.mnist.api.ModelInfo;
+import io.mnist.api.NetworkWeights;
 import io.mnist.api.Trainer;
 import io.mnist.api.TrainingConfig;
 import io.mnist.api.model.ModelArchive;
@@ -35,7 +37,18 @@ public interface DigitBackend {
      */
     DigitClassifier load(ModelArchive archive) throws ModelFileException;
 
-    /** The bundled pretrained model file, if this backend ships one. */
+    /**
+     * Builds a classifier from engine-neutral weights, e.g. those another backend exported; {@code info} describes
+     * the result (this backend's name and version) and its network must be {@code weights.network()}.
+     *
+     * @throws IllegalArgumentException if this backend cannot build that network
+     */
+    DigitClassifier fromWeights(ModelInfo info, NetworkWeights weights);
+
+    /**
+     * The bundled pretrained model file, if this backend ships one; {@link BundledModel#open} reads it and checks
+     * its recorded digest.
+     */
     default Optional<InputStream> pretrainedModel() {
         return Optional.empty();
     }

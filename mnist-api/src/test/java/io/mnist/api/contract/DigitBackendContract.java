@@ -3,6 +3,7 @@ package io.mnist.api.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mnist.api.DigitClassifier;
 import io.mnist.api.DigitClassifiers;
@@ -10,6 +11,7 @@ import io.mnist.api.DigitImage;
 import io.mnist.api.Evaluation;
 import io.mnist.api.ModelInfo;
 import io.mnist.api.NetworkSpec;
+import io.mnist.api.NetworkWeights;
 import io.mnist.api.Prediction;
 import io.mnist.api.TrainingConfig;
 import io.mnist.api.data.MnistData;
@@ -89,6 +91,25 @@ public abstract class DigitBackendContract {
     protected int memoryProbePredictions() {
         return 100_000;
     }
+
+    /**
+     * Whether this backend's models are networks of a {@link NetworkSpec} whose weights it exports and imports in
+     * the neutral layout. Every real backend must say yes; only the API's own test fake, which memorises images,
+     * says no.
+     */
+    protected boolean hasNetworkWeights() {
+        return true;
+    }
+
+    /** Whether this backend ships a pretrained model in its jar. Every real backend must; only the fake does not. */
+    protected boolean shipsPretrainedModel() {
+        return true;
+    }
+
+    /** The accuracy the bundled model must reach on all 10,000 MNIST test images. */
+    public static final double PRETRAINED_MIN_ACCURACY = 0.993;
+    /** The most a bundled model file may weigh in the backend's jar. */
+    public static final long PRETRAINED_MAX_BYTES = 6L << 20;
 
     /** The recipe the contract trains: the seed recipe for two epochs. */
     protected TrainingConfig contractRecipe() {
@@ -225,26 +246,89 @@ public abstract class DigitBackendContract {
         }
     }
 
+    @Test
+    void networkWeightsMoveOutAndBackUnchanged() {
+        assumeTrue(hasNetworkWeights(), "this backend has no network weights");
+        NetworkWeights weights = model.networkWeights();
+        assertThat(weights.network()).isEqualTo(model.info().network());
+        assertThat(weights.parameterCount()).as("values exported").isEqualTo(SEED_PARAMETERS);
+        assertThat(weights.tensors()).as("every tensor holds trained, finite values").allSatisfy(t -> {
+            for (float v : t.values()) {
+                assertThat(v).isFinite();
+            }
+        });
+        try (DigitClassifier copy = DigitClassifiers.convert(model, backend().name())) {
+            assertThat(copy.info().backend()).isEqualTo(backend().name());
+            assertThat(copy.info().convertedFrom()).as("the copy says where its weights come from")
+                    .startsWith(backend().name() + " (");
+            assertThat(copy.info().history()).as("the training record moves with the weights")
+                    .isEqualTo(model.info().history());
+            assertThat(copy.networkWeights()).as("weights exported again after import").isEqualTo(weights);
+            List<DigitImage> images = images(TEST_IMAGES);
+            double worst = Prediction.largestDifference(model.predictAll(images), copy.predictAll(images));
+            assertThat(worst).as("largest probability difference after export and import")
+                    .isLessThanOrEqualTo(SAVE_LOAD_TOLERANCE);
+        }
+    }
+
     /**
-     * Native memory stays flat: resident memory, less what the Java heap committed meanwhile, grows by less than
-     * {@value #MAX_RSS_GROWTH_BYTES} bytes over {@link #memoryProbePredictions()} single predictions after a
-     * warm-up of a tenth as many. Heap growth is the JVM's business and is left out; everything else that stays
-     * resident (engine arrays, direct buffers, allocator arenas) counts.
+     * The bundled model is there, at most {@link #PRETRAINED_MAX_BYTES}, has the digest recorded beside it, was
+     * trained with the documented recipe, and scores {@link #PRETRAINED_MIN_ACCURACY} on all 10,000 test images.
+     */
+    @Test
+    void bundledModelHasItsRecordedDigestAndScoresOnTheWholeTestSet() throws IOException {
+        assumeTrue(shipsPretrainedModel(), "this backend ships no model");
+        byte[] bytes;
+        try (var in = backend().pretrainedModel().orElseThrow(() -> new AssertionError(backend().name()
+                + " ships no pretrained model"))) {
+            bytes = in.readAllBytes();
+        }
+        assertThat((long) bytes.length).as("bundled model size in bytes").isLessThanOrEqualTo(PRETRAINED_MAX_BYTES);
+        long start = System.nanoTime();
+        try (DigitClassifier bundled = DigitClassifiers.pretrained(backend().name())) {
+            double loadMs = (System.nanoTime() - start) / 1e6;
+            ModelInfo info = bundled.info();
+            assertThat(info.backend()).isEqualTo(backend().name());
+            assertThat(info.training()).as("trained with the documented recipe").isEqualTo(
+                    TrainingConfig.pretrained());
+            assertThat(info.trainingData()).as("the manifest names the training data").contains("sha256");
+            MnistDataset all = MnistData.test();
+            Evaluation ev = bundled.evaluate(all);
+            System.out.printf("[contract] %s bundled model: %,d bytes, loaded in %.0f ms, accuracy %.4f on %,d test"
+                    + " images (manifest says %s)%s%n", backend().name(), bytes.length, loadMs, ev.accuracy(),
+                    all.size(), info.testAccuracy(),
+                    info.convertedFrom() == null ? "" : ", converted from " + info.convertedFrom());
+            assertThat(ev.total()).isEqualTo(10_000);
+            assertThat(ev.accuracy()).as("bundled model's accuracy on the MNIST test set:%n%s", ev)
+                    .isGreaterThanOrEqualTo(PRETRAINED_MIN_ACCURACY);
+            assertThat(info.testAccuracy()).as("the accuracy the manifest records").isCloseTo(ev.accuracy(),
+                    within(1e-9));
+        }
+    }
+
+    /**
+     * Native memory stays flat: resident memory, less what the JVM itself committed meanwhile (heap, metaspace, code
+     * cache), grows by less than {@value #MAX_RSS_GROWTH_BYTES} bytes over {@link #memoryProbePredictions()}
+     * single predictions after a warm-up of a tenth as many. Everything else that stays resident (engine arrays,
+     * direct buffers, allocator arenas) counts. Run the test JVM with a fixed, pre-touched heap
+     * ({@code -Xms4g -Xmx4g -XX:+AlwaysPreTouch}, as this project's surefire does): otherwise heap pages that become
+     * resident inside an already committed heap would count as growth.
      */
     @Test
     void residentMemoryStaysFlatOverManySinglePredictions() throws IOException {
         int n = Integer.getInteger(MEMORY_PROBE_PROPERTY, memoryProbePredictions());
         long[] before = memoryAfter(n / 10);
         long[] after = memoryAfter(n);
-        long growth = (after[0] - before[0]) - (after[1] - before[1]);
-        System.out.printf("[contract] %s: resident %d MB (heap %d MB) after warm-up, %d MB (heap %d MB) after %,d"
-                + " more single predictions: %+d MB outside the heap%n", backend().name(), before[0] >> 20,
-                before[1] >> 20, after[0] >> 20, after[1] >> 20, n, growth >> 20);
-        assertThat(growth).as("resident memory growth outside the heap, in bytes, over %,d single predictions", n)
-                .isLessThan(MAX_RSS_GROWTH_BYTES);
+        long growth = (after[0] - before[0]) - (after[1] - before[1]) - (after[2] - before[2]);
+        System.out.printf("[contract] %s: resident %d MB (heap %d MB, JVM non-heap %d MB) after warm-up, %d MB (heap"
+                + " %d MB, non-heap %d MB) after %,d more single predictions: %+d MB outside the JVM's own memory%n",
+                backend().name(), before[0] >> 20, before[1] >> 20, before[2] >> 20, after[0] >> 20, after[1] >> 20,
+                after[2] >> 20, n, growth >> 20);
+        assertThat(growth).as("resident memory growth outside the JVM's heap and non-heap, in bytes, over %,d single"
+                + " predictions", n).isLessThan(MAX_RSS_GROWTH_BYTES);
     }
 
-    /** Resident bytes and committed heap bytes after {@code n} single predictions over the test images. */
+    /** Resident bytes, committed heap bytes and committed non-heap bytes after {@code n} single predictions. */
     private long[] memoryAfter(int n) throws IOException {
         List<DigitImage> images = images(TEST_IMAGES);
         int answered = 0;
@@ -253,8 +337,9 @@ public abstract class DigitBackendContract {
         }
         assertThat(answered).isEqualTo(n);
         System.gc();
-        return new long[] {residentBytes(),
-                java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()};
+        var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        return new long[] {residentBytes(), memory.getHeapMemoryUsage().getCommitted(),
+                memory.getNonHeapMemoryUsage().getCommitted()};
     }
 
     /** This process's resident set size, from {@code /proc/self/status} (Linux, the platform this project runs on). */

@@ -69,8 +69,8 @@ public final class BrokenBackends {
         protected DigitClassifier classifier(ModelInfo info, NearestNeighbours memory) {
             return new Classifier(info, memory) {
                 @Override
-                protected Map<String, byte[]> weights() {
-                    byte[] bytes = super.weights().get(WEIGHTS);
+                protected Map<String, byte[]> fileEntries() {
+                    byte[] bytes = super.fileEntries().get(WEIGHTS);
                     for (int i = HEADER; i < bytes.length - memory.size(); i++) {
                         bytes[i] = (byte) (bytes[i] & 0xC0);
                     }
@@ -162,6 +162,11 @@ public final class BrokenBackends {
                 @Override
                 public void save(Path path) throws IOException {
                     inner.save(path);
+                }
+
+                @Override
+                public io.mnist.api.NetworkWeights networkWeights() {
+                    return inner.networkWeights();
                 }
 
                 @Override

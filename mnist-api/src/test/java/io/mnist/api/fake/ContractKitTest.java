@@ -45,7 +45,8 @@ class ContractKitTest {
                 .containsExactlyInAnyOrder(rule.split(","));
     }
 
-    abstract static class BrokenContract extends DigitBackendContract {
+    /** The fake's contract run (same probe size, same opt-outs) against a broken variant of the fake. */
+    abstract static class BrokenContract extends FakeBackendContractTest {
         private final Supplier<DigitBackend> backend;
 
         BrokenContract(Supplier<DigitBackend> backend) {
@@ -55,11 +56,6 @@ class ContractKitTest {
         @Override
         protected DigitBackend backend() {
             return backend.get();
-        }
-
-        @Override
-        protected int memoryProbePredictions() {
-            return FakeBackendContractTest.MEMORY_PROBE;
         }
     }
 

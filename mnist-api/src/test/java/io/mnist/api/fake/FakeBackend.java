@@ -80,6 +80,11 @@ public class FakeBackend implements DigitBackend {
         return classifier(archive.manifest().model(), NearestNeighbours.fromBytes(bytes, HEADER - 4));
     }
 
+    @Override
+    public DigitClassifier fromWeights(ModelInfo info, io.mnist.api.NetworkWeights weights) {
+        throw new UnsupportedOperationException("The fake backend remembers images, it has no network weights");
+    }
+
     /** Wraps a memory into this backend's classifier. */
     protected DigitClassifier classifier(ModelInfo info, NearestNeighbours memory) {
         return new Classifier(info, memory);
@@ -100,7 +105,7 @@ public class FakeBackend implements DigitBackend {
         }
 
         @Override
-        protected Map<String, byte[]> weights() {
+        protected Map<String, byte[]> fileEntries() {
             return Map.of(WEIGHTS, memory.toBytes(info().network().parameterCount()));
         }
 
@@ -114,6 +119,8 @@ public class FakeBackend implements DigitBackend {
         private final FakeBackend backend;
         private final TrainingConfig config;
         protected final NearestNeighbours memory = new NearestNeighbours();
+        /** The learning rate the loop set before each epoch. */
+        protected final java.util.List<Double> learningRates = new java.util.ArrayList<>();
 
         protected Session(FakeBackend backend, TrainingConfig config) {
             this.backend = backend;
@@ -142,6 +149,11 @@ public class FakeBackend implements DigitBackend {
             }
             memory.add(pixels, labels, count);
             return new AbstractTrainer.Step(loss, (int) Math.round(right / scored * count));
+        }
+
+        @Override
+        public void learningRate(double rate) {
+            learningRates.add(rate);
         }
 
         @Override

@@ -13,6 +13,18 @@ class FakeBackendContractTest extends DigitBackendContract {
         return new FakeBackend();
     }
 
+    /** The fake memorises images: it has no network weights to move. */
+    @Override
+    protected boolean hasNetworkWeights() {
+        return false;
+    }
+
+    /** A test fake ships nothing. */
+    @Override
+    protected boolean shipsPretrainedModel() {
+        return false;
+    }
+
     /** The fake compares each image with all 6,000 it memorised: a smaller probe keeps its test quick. */
     @Override
     protected int memoryProbePredictions() {
