@@ -6,6 +6,8 @@ import io.mnist.api.NetworkWeights;
 import io.mnist.api.TrainingConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.lang.reflect.Field;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -17,11 +19,13 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -71,16 +75,79 @@ final class Dl4jNetwork {
 
     /** A new, initialised network; weights are DL4J's until {@link #setWeights} replaces them. */
     MultiLayerNetwork create(TrainingConfig training) {
+        Dl4jRuntime.check();
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(training));
         net.init();
+        useOneDnn(net);
         return net;
     }
 
     /** A network for inference only, with the given flattened parameters (not copied). */
     MultiLayerNetwork create(INDArray parameters) {
+        Dl4jRuntime.check();
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(null));
         net.init(parameters, false);
+        useOneDnn(net);
         return net;
+    }
+
+    /** DL4J's field holding a convolution layer's helper, or null if this DL4J has no such field. */
+    private static final Field CONV_HELPER = convHelperField();
+    /** Whether ND4J runs its oneDNN build, whose conv2d ops the helper calls. */
+    private static final boolean ONEDNN = oneDnnLoaded();
+
+    /**
+     * Puts DL4J's oneDNN helper on each convolution layer of {@code net}. DL4J 1.0.0-M2.1 never does so itself:
+     * its check calls {@code Nd4jCpu.Environment.isUseMKLDNN()} by reflection, a method ND4J 1.0.0-M2.1 names
+     * {@code isUseONEDNN()}, so the check fails and every layer falls back to im2col, about 6 times slower for
+     * this network. Without the oneDNN natives, or if DL4J's internals change, the layers keep DL4J's own path.
+     */
+    private static void useOneDnn(MultiLayerNetwork net) {
+        if (!ONEDNN || CONV_HELPER == null) {
+            return;
+        }
+        for (Layer layer : net.getLayers()) {
+            if (layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) {
+                try {
+                    CONV_HELPER.set(layer, new MKLDNNConvHelper(DataType.FLOAT));
+                } catch (IllegalAccessException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Whether {@code net}'s convolution layers run on oneDNN. */
+    static boolean usesOneDnn(MultiLayerNetwork net) {
+        for (Layer layer : net.getLayers()) {
+            if (layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) {
+                try {
+                    return CONV_HELPER != null && CONV_HELPER.get(layer) instanceof MKLDNNConvHelper;
+                } catch (IllegalAccessException e) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Field convHelperField() {
+        try {
+            Field f = org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class.getDeclaredField("helper");
+            f.setAccessible(true);
+            return f;
+        } catch (NoSuchFieldException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean oneDnnLoaded() {
+        try {
+            Dl4jRuntime.check();
+            return Nd4jCpu.Environment.getInstance().isUseONEDNN();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 
     private MultiLayerConfiguration configuration(TrainingConfig training) {

@@ -19,6 +19,13 @@ class Dl4jNetworkTest {
     }
 
     @Test
+    void convolutionsRunOnOneDnnNotOnDl4jsIm2col() {
+        MultiLayerNetwork net = new Dl4jNetwork(NetworkSpec.seed()).create(TrainingConfig.builder().build());
+        assertThat(Dl4jNetwork.usesOneDnn(net)).as("the oneDNN helper on the convolution layers (ND4J's %s"
+                + " natives)", System.getProperty(Dl4jRuntime.EXTENSION_PROPERTY)).isTrue();
+    }
+
+    @Test
     void dropoutKeepsOneMinusKerasRate() {
         MultiLayerNetwork net = new Dl4jNetwork(NetworkSpec.seed()).create(TrainingConfig.builder().build());
         var dropouts = java.util.Arrays.stream(net.getLayerWiseConfigurations().getConfs().toArray())
