@@ -28,12 +28,9 @@ public final class BundledModel {
         if (model == null) {
             return Optional.empty();
         }
-        byte[] recorded = read(owner, path + ".sha256");
-        if (recorded == null) {
-            throw new IllegalStateException("The bundled model " + path + " has no recorded digest " + path
-                    + ".sha256 beside it; the jar of " + owner.getName() + " was built wrongly");
-        }
-        String expected = new String(recorded, StandardCharsets.US_ASCII).trim().split("\\s+")[0];
+        String expected = recordedDigest(owner, path).orElseThrow(() -> new IllegalStateException("The bundled model "
+                + path + " has no recorded digest " + path + ".sha256 beside it; the jar of " + owner.getName()
+                + " was built wrongly"));
         String actual = Sha256.hex(model);
         if (!actual.equals(expected)) {
             throw new IllegalStateException("The bundled model " + path + " is damaged: its SHA-256 is " + actual
