@@ -1,5 +1,6 @@
 package io.mnist.dl4j;
 
+import com.sun.jna.Function;
 import io.mnist.api.spi.BuildProperties;
 import java.util.Properties;
 import org.nd4j.linalg.factory.Nd4j;
@@ -9,6 +10,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code nd4j-native} jar for linux-x86_64 built with oneDNN, and {@code openblas}, and are unpacked into
  * {@code ~/.javacpp/cache} (redirect with {@code -Dorg.bytedeco.javacpp.cachedir=DIR}). JavaCPP finds the oneDNN
  * build only with the platform extension {@code -onednn}; it is set here unless the caller chose one.
+ *
+ * <p>ND4J's natives run on OpenMP (libgomp), whose idle threads by default spin for a while before sleeping. On a
+ * machine with few cores they take the CPU from the thread that will hand them the next operation, and single
+ * predictions stall for tens of milliseconds (p99 70 ms against 8 ms, BENCHMARKS.md). So, unless the environment
+ * already names one, {@value #WAIT_POLICY} is set to {@code PASSIVE} in the process environment before the natives
+ * load; {@code OMP_WAIT_POLICY=ACTIVE} in the environment keeps the spinning.
  */
 final class Dl4jRuntime {
     private static final Properties VERSIONS = BuildProperties.load(Dl4jRuntime.class, "versions.properties");
@@ -17,6 +24,8 @@ final class Dl4jRuntime {
     static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
     /** Where the oneDNN build keeps its natives on the classpath. */
     private static final String ONEDNN_NATIVES = "/org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn/";
+    /** OpenMP's variable for what idle threads do: spin ({@code ACTIVE}) or sleep ({@code PASSIVE}). */
+    static final String WAIT_POLICY = "OMP_WAIT_POLICY";
 
     private Dl4jRuntime() {
     }
@@ -32,6 +41,9 @@ final class Dl4jRuntime {
                         && Dl4jRuntime.class.getResource(ONEDNN_NATIVES) != null) {
                     System.setProperty(EXTENSION_PROPERTY, "-onednn");
                 }
+                if (System.getenv(WAIT_POLICY) == null) {
+                    setNativeEnvironment(WAIT_POLICY, "PASSIVE");
+                }
                 try {
                     Nd4j.getBackend();
                     Nd4j.scalar(1f).close();
@@ -44,6 +56,24 @@ final class Dl4jRuntime {
                 started = true;
             }
         }
+    }
+
+    /**
+     * Sets a variable in the C library's environment, where native libraries read it when they load (Java's own
+     * {@link System#getenv()} is a copy taken at start). Best effort: without it ND4J only runs slower.
+     */
+    private static void setNativeEnvironment(String name, String value) {
+        try {
+            Function.getFunction("c", "setenv").invokeInt(new Object[] {name, value, 0});
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("[mnist] Could not set " + name + "=" + value + " for ND4J's OpenMP threads (" + e
+                    + "); set it in the environment to avoid slow single predictions");
+        }
+    }
+
+    /** The C library's value of an environment variable, or null. */
+    static String nativeEnvironment(String name) {
+        return Function.getFunction("c", "getenv").invokeString(new Object[] {name}, false);
     }
 
     /** "Deeplearning4j x / ND4J native CPU", from build-time versions, without starting ND4J. */

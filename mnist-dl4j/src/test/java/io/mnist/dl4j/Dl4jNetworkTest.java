@@ -26,6 +26,14 @@ class Dl4jNetworkTest {
     }
 
     @Test
+    void openMpThreadsSleepWhenIdleUnlessTheEnvironmentSaysOtherwise() {
+        Dl4jRuntime.check();
+        String chosen = System.getenv(Dl4jRuntime.WAIT_POLICY);
+        assertThat(Dl4jRuntime.nativeEnvironment(Dl4jRuntime.WAIT_POLICY))
+                .as("OMP_WAIT_POLICY as ND4J's natives read it").isEqualTo(chosen != null ? chosen : "PASSIVE");
+    }
+
+    @Test
     void dropoutKeepsOneMinusKerasRate() {
         MultiLayerNetwork net = new Dl4jNetwork(NetworkSpec.seed()).create(TrainingConfig.builder().build());
         var dropouts = java.util.Arrays.stream(net.getLayerWiseConfigurations().getConfs().toArray())
