@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,8 +28,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * classifier asks ND4J's memory manager for a collection, as DL4J's own training loop does.
  */
 final class Dl4jClassifier extends AbstractDigitClassifier {
-    /** The model-file entry holding the flattened parameters. */
-    static final String PARAMETERS = "dl4j/parameters.f32";
+    /** The model-file entry holding the flattened parameters of the channels-last (NHWC) network. */
+    static final String PARAMETERS = "dl4j/parameters-nhwc.f32";
+    /**
+     * The entry of model files written before this backend ran images channels-last: the parameters of the same
+     * network run NCHW, whose first dense layer reads its inputs in another order. Such files still load.
+     */
+    static final String NCHW_PARAMETERS = "dl4j/parameters.f32";
     private static final byte[] MAGIC = "MNIST-DL4J-F32\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Dl4jNetwork network;
@@ -51,13 +57,26 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
 
     /** A classifier from a model file's parameters, checked against the network its manifest declares. */
     static Dl4jClassifier load(ModelArchive archive) throws CorruptModelFileException {
-        byte[] bytes = archive.entry(PARAMETERS);
         ModelInfo info = archive.manifest().model();
-        Dl4jNetwork network = new Dl4jNetwork(info.network());
-        long expected = info.network().parameterCount();
+        if (!archive.names().contains(PARAMETERS) && archive.names().contains(NCHW_PARAMETERS)) {
+            Dl4jNetwork nchw = new Dl4jNetwork(info.network(), CNN2DFormat.NCHW);
+            MultiLayerNetwork net = nchw.create(decode(archive, NCHW_PARAMETERS, info.network().parameterCount()));
+            try {
+                return fromWeights(info, nchw.weights(net));
+            } finally {
+                net.close();
+            }
+        }
+        return new Dl4jClassifier(info, new Dl4jNetwork(info.network()),
+                decode(archive, PARAMETERS, info.network().parameterCount()));
+    }
+
+    private static INDArray decode(ModelArchive archive, String entry, long expected)
+            throws CorruptModelFileException {
+        byte[] bytes = archive.entry(entry);
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < MAGIC.length + 8 || !ByteBuffer.wrap(bytes, 0, MAGIC.length).equals(ByteBuffer.wrap(MAGIC))) {
-            throw archive.malformed("entry " + PARAMETERS + " does not start with the dl4j parameter header", null);
+            throw archive.malformed("entry " + entry + " does not start with the dl4j parameter header", null);
         }
         in.position(MAGIC.length);
         long count = in.getLong();
@@ -65,12 +84,12 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
             throw archive.malformed("it holds " + count + " parameters, the network declares " + expected, null);
         }
         if (in.remaining() != count * Float.BYTES) {
-            throw archive.malformed("entry " + PARAMETERS + " should hold " + count + " floats in "
+            throw archive.malformed("entry " + entry + " should hold " + count + " floats in "
                     + count * Float.BYTES + " bytes but has " + in.remaining(), null);
         }
         float[] values = new float[(int) count];
         in.asFloatBuffer().get(values);
-        return new Dl4jClassifier(info, network, Nd4j.create(values, new long[] {1, count}, 'c'));
+        return Nd4j.create(values, new long[] {1, count}, 'c');
     }
 
     /** A classifier holding {@code weights}, given in the neutral layout. */
@@ -103,7 +122,7 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
     protected float[] probabilities(float[] pixels, int count) {
         MultiLayerNetwork net = borrow();
         try {
-            return Dl4jNetwork.probabilities(net, pixels, count);
+            return network.probabilities(net, pixels, count);
         } finally {
             idle.push(net);
             if (GC_EVERY > 0 && sinceCollection.addAndGet(count) >= GC_EVERY) {

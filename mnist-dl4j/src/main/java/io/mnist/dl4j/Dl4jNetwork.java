@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.lang.reflect.Field;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -35,9 +36,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Builds a DL4J network from a {@link NetworkSpec} and moves weights between DL4J's layout and the neutral one.
  *
- * <p>DL4J runs images NCHW and flattens them channels-first ({@code c, h, w}); the spec flattens channels-last
- * ({@code h, w, c}), as Keras does. The rows of the first dense layer after a flatten are therefore permuted
- * explicitly on import and export. Conv kernels are {@code [out][in][kh][kw]} in DL4J and {@code [kh][kw][in][out]}
+ * <p>Inference runs images channels-last (NHWC), the layout oneDNN's convolutions work in: run NCHW, every
+ * convolution and pooling reorders its input and output, which took as long as the convolutions themselves
+ * (oneDNN's verbose log, batches of 256). Training runs NCHW (see {@link Dl4jTrainer}). A channels-last network
+ * flattens {@code h, w, c}, as the spec (and Keras) does; a channels-first one flattens {@code c, h, w}, so there
+ * the rows of the first dense layer after a flatten are permuted explicitly on import and export. Conv kernels are {@code [out][in][kh][kw]} in DL4J and {@code [kh][kw][in][out]}
  * in the spec; dense weights are {@code [in][out]} in both. Keras' dropout takes the rate of dropping, DL4J's the
  * probability of keeping: {@code retain = 1 - rate}.
  */
@@ -48,13 +51,20 @@ final class Dl4jNetwork {
     static final double RHO = 0.9;
 
     private final NetworkSpec spec;
+    private final CNN2DFormat format;
     /** For each spec layer with parameters, in order: its DL4J layer index. */
     private final List<Integer> dl4jIndex = new ArrayList<>();
     /** For each spec layer with parameters: the {h, w, c} shape it flattens, or null if its input is flat. */
     private final List<int[]> flattenedFrom = new ArrayList<>();
 
+    /** The network in the layout this backend runs: images channels-last (NHWC). */
     Dl4jNetwork(NetworkSpec spec) {
+        this(spec, CNN2DFormat.NHWC);
+    }
+
+    Dl4jNetwork(NetworkSpec spec, CNN2DFormat format) {
         this.spec = spec;
+        this.format = format;
         int[] shape = {NetworkSpec.INPUT_SIZE, NetworkSpec.INPUT_SIZE, 1};
         int index = 0;
         int[] pendingFlatten = null;
@@ -166,11 +176,11 @@ final class Dl4jNetwork {
             boolean last = i == layers.size() - 1;
             if (layer instanceof NetworkSpec.Conv2D c) {
                 list.layer(index++, new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(1, 1)
-                        .convolutionMode(ConvolutionMode.Truncate).nOut(c.filters())
+                        .convolutionMode(ConvolutionMode.Truncate).dataFormat(format).nOut(c.filters())
                         .activation(activation(c.activation())).build());
             } else if (layer instanceof NetworkSpec.MaxPool p) {
                 list.layer(index++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                        .kernelSize(p.size(), p.size()).stride(p.size(), p.size()).build());
+                        .kernelSize(p.size(), p.size()).stride(p.size(), p.size()).dataFormat(format).build());
             } else if (layer instanceof NetworkSpec.Dropout d) {
                 list.layer(index++, new DropoutLayer.Builder().dropOut(new Dropout(1 - d.rate())).build());
             } else if (layer instanceof NetworkSpec.Dense d) {
@@ -188,7 +198,7 @@ final class Dl4jNetwork {
                 throw new IllegalArgumentException("The dl4j backend cannot build " + layer);
             }
         }
-        return list.setInputType(InputType.convolutionalFlat(DigitImage.SIZE, DigitImage.SIZE, 1)).build();
+        return list.setInputType(InputType.convolutional(DigitImage.SIZE, DigitImage.SIZE, 1, format)).build();
     }
 
     private static IUpdater updater(TrainingConfig training) {
@@ -219,7 +229,7 @@ final class Dl4jNetwork {
             INDArray engine;
             if (w.shape().length == 4) {
                 engine = neutral.permute(3, 2, 0, 1);
-            } else if (flattenedFrom.get(i) != null) {
+            } else if (flattenedFrom.get(i) != null && format == CNN2DFormat.NCHW) {
                 int[] hwc = flattenedFrom.get(i);
                 engine = neutral.reshape('c', hwc[0], hwc[1], hwc[2], w.shape()[1]).permute(2, 0, 1, 3)
                         .dup('c').reshape('c', w.shape()[0], w.shape()[1]);
@@ -241,7 +251,7 @@ final class Dl4jNetwork {
             INDArray neutral;
             if (w.shape().length == 4) {
                 neutral = engine.permute(2, 3, 1, 0);
-            } else if (flattenedFrom.get(i) != null) {
+            } else if (flattenedFrom.get(i) != null && format == CNN2DFormat.NCHW) {
                 int[] hwc = flattenedFrom.get(i);
                 neutral = engine.dup('c').reshape('c', hwc[2], hwc[0], hwc[1], w.shape()[1]).permute(1, 2, 0, 3);
             } else {
@@ -259,11 +269,18 @@ final class Dl4jNetwork {
      * Inference-mode probabilities of {@code net} for {@code count} images; input and output arrays are closed
      * before returning, freeing their native memory. Not thread-safe for one {@code net}.
      */
-    static float[] probabilities(MultiLayerNetwork net, float[] pixels, int count) {
-        try (INDArray x = Nd4j.create(pixels, new long[] {count, DigitImage.PIXELS}, 'c');
+    float[] probabilities(MultiLayerNetwork net, float[] pixels, int count) {
+        try (INDArray x = input(pixels, count);
              INDArray out = net.output(x, false)) {
             return out.data().asFloat();
         }
+    }
+
+    /** {@code count} images as the network's input: {@code [count, 28, 28, 1]} (NHWC) or {@code [count, 1, 28, 28]}. */
+    INDArray input(float[] pixels, int count) {
+        long[] shape = format == CNN2DFormat.NHWC ? new long[] {count, DigitImage.SIZE, DigitImage.SIZE, 1}
+                : new long[] {count, 1, DigitImage.SIZE, DigitImage.SIZE};
+        return Nd4j.create(pixels, shape, 'c');
     }
 
     /** The DL4J index of the output layer. */

@@ -1,7 +1,6 @@
 package io.mnist.dl4j;
 
 import io.mnist.api.DigitClassifier;
-import io.mnist.api.DigitImage;
 import io.mnist.api.ModelInfo;
 import io.mnist.api.NetworkWeights;
 import io.mnist.api.TrainingConfig;
@@ -9,6 +8,7 @@ import io.mnist.api.spi.AbstractTrainer;
 import io.mnist.api.spi.DigitBackend;
 import java.util.List;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -40,7 +40,9 @@ final class Dl4jTrainer extends AbstractTrainer {
         Dl4jSession(TrainingConfig config) {
             Dl4jRuntime.check();
             Nd4j.getRandom().setSeed(config.seed());
-            network = new Dl4jNetwork(config.network());
+            // Training runs channels-first: DL4J 1.0.0-M2.1's channels-last backward pass trains wrongly (80.9% where
+            // NCHW reaches 94.2% in the contract kit's two epochs); the trained weights move to the NHWC network.
+            network = new Dl4jNetwork(config.network(), CNN2DFormat.NCHW);
             net = network.create(config);
             network.setWeights(net, NetworkWeights.initial(config.network(), config.seed()));
             outputLayer = network.outputLayer();
@@ -58,7 +60,7 @@ final class Dl4jTrainer extends AbstractTrainer {
             for (int i = 0; i < count; i++) {
                 oneHot[i * 10 + labels[i]] = 1;
             }
-            try (INDArray x = Nd4j.create(pixels, new long[] {count, DigitImage.PIXELS}, 'c');
+            try (INDArray x = network.input(pixels, count);
                  INDArray y = Nd4j.create(oneHot, new long[] {count, 10}, 'c')) {
                 probe.labels = labels;
                 net.fit(new DataSet(x, y));
@@ -73,12 +75,12 @@ final class Dl4jTrainer extends AbstractTrainer {
 
         @Override
         public float[] predict(float[] pixels, int count) {
-            return Dl4jNetwork.probabilities(net, pixels, count);
+            return network.probabilities(net, pixels, count);
         }
 
         @Override
         public DigitClassifier toClassifier(ModelInfo info) {
-            return new Dl4jClassifier(info, network, net.params().dup('c'));
+            return Dl4jClassifier.fromWeights(info, network.weights(net));
         }
 
         @Override

@@ -2,12 +2,24 @@ package io.mnist.dl4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mnist.api.DigitClassifier;
+import io.mnist.api.DigitClassifiers;
+import io.mnist.api.DigitImage;
+import io.mnist.api.ModelInfo;
 import io.mnist.api.NetworkSpec;
 import io.mnist.api.NetworkWeights;
+import io.mnist.api.Prediction;
 import io.mnist.api.TrainingConfig;
+import io.mnist.api.model.ModelFile;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The DL4J network is built from the spec and moves weights to and from the neutral layout without loss. */
 class Dl4jNetworkTest {
@@ -31,6 +43,39 @@ class Dl4jNetworkTest {
         String chosen = System.getenv(Dl4jRuntime.WAIT_POLICY);
         assertThat(Dl4jRuntime.nativeEnvironment(Dl4jRuntime.WAIT_POLICY))
                 .as("OMP_WAIT_POLICY as ND4J's natives read it").isEqualTo(chosen != null ? chosen : "PASSIVE");
+    }
+
+    /**
+     * Model files written while the backend ran NCHW hold the first dense layer's rows in channels-first order;
+     * they must load into today's NHWC network and predict exactly what the same weights predict.
+     */
+    @Test
+    void loadsModelFilesWrittenByTheChannelsFirstBackend(@TempDir Path dir) throws Exception {
+        NetworkSpec spec = NetworkSpec.seed();
+        NetworkWeights weights = NetworkWeights.initial(spec, 11);
+        Dl4jNetwork nchw = new Dl4jNetwork(spec, CNN2DFormat.NCHW);
+        MultiLayerNetwork old = nchw.create(TrainingConfig.builder().build());
+        nchw.setWeights(old, weights);
+        ModelInfo info = new ModelInfo("dl4j", Dl4jRuntime.version(), spec, spec.parameterCount(),
+                TrainingConfig.defaults(), List.of(), null, "none");
+        Path file = dir.resolve("nchw.mnist");
+        ModelFile.write(file, info, Map.of(Dl4jClassifier.NCHW_PARAMETERS, Dl4jClassifier.encode(old.params())));
+
+        SplittableRandom random = new SplittableRandom(5);
+        float[] pixels = new float[DigitImage.PIXELS];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat();
+        }
+        DigitImage image = DigitImage.of(pixels);
+        try (DigitClassifier loaded = DigitClassifiers.load(file);
+             DigitClassifier fresh = new Dl4jBackend().fromWeights(info, weights)) {
+            Prediction a = loaded.predict(image);
+            Prediction b = fresh.predict(image);
+            for (int d = 0; d < 10; d++) {
+                assertThat(a.probability(d)).as("digit %d", d).isCloseTo(b.probability(d),
+                        org.assertj.core.data.Offset.offset(1e-6f));
+            }
+        }
     }
 
     @Test
