@@ -76,12 +76,7 @@ public final class InkImage {
             throw new IllegalArgumentException("The image has no pixels (" + w + "x" + h + ")");
         }
         float[] ink = inkMap(image);
-        float[] background = background(ink, w, h);
-        float max = 0;
-        for (int i = 0; i < ink.length; i++) {
-            ink[i] = Math.max(0f, ink[i] - background[i]);
-            max = Math.max(max, ink[i]);
-        }
+        float max = removeBackground(ink, w, h);
         if (max < MIN_CONTRAST) {
             throw new EmptyImageException("The image (" + w + "x" + h + ") holds no ink: it is one flat colour."
                     + " Send a dark digit on light paper or a light digit on a dark background.");
@@ -207,12 +202,14 @@ public final class InkImage {
     }
 
     /**
-     * The paper's brightness under the ink, per pixel, so uneven light (a shadow, a lamp to one side) is not taken
-     * for ink. The median of each cell of a {@value #GRID}x{@value #GRID} grid is the paper's brightness there,
-     * unless ink fills most of the cell; a smooth surface (quadratic in x and y) is fitted to the cells by least
-     * squares, leaving out, round after round, the cells far brighter than the fit: those hold ink.
+     * Subtracts the paper's brightness under the ink from every pixel (none below 0), so uneven light (a shadow, a
+     * lamp to one side) is not taken for ink, and returns the strongest ink left. The median of each cell of a
+     * {@value #GRID}x{@value #GRID} grid is the paper's brightness there, unless ink fills most of the cell; a
+     * smooth surface (quadratic in x and y) is fitted to the cells by least squares, leaving out, round after round,
+     * the cells far brighter than the fit: those hold ink. Too few cells for a fit: the border's median is the
+     * paper everywhere.
      */
-    private static float[] background(float[] v, int w, int h) {
+    private static float removeBackground(float[] v, int w, int h) {
         int gw = Math.min(GRID, w);
         int gh = Math.min(GRID, h);
         int n = gw * gh;
@@ -259,27 +256,34 @@ public final class InkImage {
                 paper[i] = residual[i] <= mid + 2.5 * spread;
             }
         }
-        float[] out = new float[w * h];
-        if (fit == null) {
-            Arrays.fill(out, median(border(v, w, h)));
-            return out;
+        float flat = fit == null ? median(border(v, w, h)) : 0f;
+        double[] fxs = new double[w];
+        for (int x = 0; x < w; x++) {
+            fxs[x] = (x + 0.5) / w - 0.5;
         }
-        // The same sum as dot(fit, quadratic(x, y)), term by term, without an array per pixel.
+        float max = 0;
         for (int y = 0; y < h; y++) {
             double fy = (y + 0.5) / h - 0.5;
             for (int x = 0; x < w; x++) {
-                double fx = (x + 0.5) / w - 0.5;
-                double s = 0;
-                s += fit[0] * 1;
-                s += fit[1] * fx;
-                s += fit[2] * fy;
-                s += fit[3] * (fx * fx);
-                s += fit[4] * (fx * fy);
-                s += fit[5] * (fy * fy);
-                out[y * w + x] = (float) s;
+                float under = flat;
+                if (fit != null) {
+                    // The same sum as dot(fit, quadratic(x, y)), term by term, without an array per pixel.
+                    double fx = fxs[x];
+                    double s = 0;
+                    s += fit[0] * 1;
+                    s += fit[1] * fx;
+                    s += fit[2] * fy;
+                    s += fit[3] * (fx * fx);
+                    s += fit[4] * (fx * fy);
+                    s += fit[5] * (fy * fy);
+                    under = (float) s;
+                }
+                int i = y * w + x;
+                v[i] = Math.max(0f, v[i] - under);
+                max = Math.max(max, v[i]);
             }
         }
-        return out;
+        return max;
     }
 
     private static double[] quadratic(double x, double y) {
@@ -393,6 +397,21 @@ public final class InkImage {
     private static float[] inkMap(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
+        ColorModel cm = image.getColorModel();
+        int[] lut = cm.hasAlpha() ? null : lookup(cm, image.getRaster().getNumBands());
+        if (lut != null) {
+            // Grey or a palette without transparency: luminance per sample value, then one pass over the samples.
+            float[] levels = new float[lut.length];
+            for (int v = 0; v < lut.length; v++) {
+                levels[v] = luminance(lut[v]);
+            }
+            int[] samples = image.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
+            float[] lum = new float[samples.length];
+            for (int i = 0; i < samples.length; i++) {
+                lum[i] = levels[samples[i]];
+            }
+            return darkOnLightInverted(lum, w, h);
+        }
         int[] argb = argb(image);
         float[] lum = new float[argb.length];
         boolean alpha = image.getColorModel().hasAlpha();
@@ -409,16 +428,42 @@ public final class InkImage {
             return lum;
         }
         for (int i = 0; i < argb.length; i++) {
-            int p = argb[i];
-            lum[i] = (0.299f * ((p >> 16) & 0xFF) + 0.587f * ((p >> 8) & 0xFF) + 0.114f * (p & 0xFF)) / 255f;
+            lum[i] = luminance(argb[i]);
         }
-        float[] borderValues = border(lum, w, h);
-        if (median(borderValues) > 0.5f) {
+        return darkOnLightInverted(lum, w, h);
+    }
+
+    private static float luminance(int p) {
+        return (0.299f * ((p >> 16) & 0xFF) + 0.587f * ((p >> 8) & 0xFF) + 0.114f * (p & 0xFF)) / 255f;
+    }
+
+    /** Luminance as ink: inverted where the border is light (dark ink on light paper). */
+    private static float[] darkOnLightInverted(float[] lum, int w, int h) {
+        if (median(border(lum, w, h)) > 0.5f) {
             for (int i = 0; i < lum.length; i++) {
                 lum[i] = 1f - lum[i];
             }
         }
         return lum;
+    }
+
+    /**
+     * For one-band images of at most 8 bits (grey, palettes): each sample value's ARGB, as the colour model gives
+     * it; null for other images.
+     */
+    private static int[] lookup(ColorModel cm, int bands) {
+        boolean bytes = Arrays.stream(cm.getComponentSize()).allMatch(bits -> bits == 8);
+        boolean grey = cm instanceof ComponentColorModel && bands == 1 && bytes
+                && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+        boolean palette = cm instanceof IndexColorModel && bands == 1 && cm.getPixelSize() <= 8;
+        if (!grey && !palette) {
+            return null;
+        }
+        int[] lut = new int[256];
+        for (int v = 0; v < (palette ? ((IndexColorModel) cm).getMapSize() : 256); v++) {
+            lut[v] = palette ? cm.getRGB(v) : cm.getRGB(new byte[] {(byte) v});
+        }
+        return lut;
     }
 
     /**
@@ -445,14 +490,8 @@ public final class InkImage {
             }
             return out;
         }
-        boolean grey = cm instanceof ComponentColorModel && bands == 1 && bytes
-                && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
-        boolean palette = cm instanceof IndexColorModel && bands == 1 && cm.getPixelSize() <= 8;
-        if (grey || palette) {
-            int[] lut = new int[256];
-            for (int v = 0; v < (palette ? ((IndexColorModel) cm).getMapSize() : 256); v++) {
-                lut[v] = palette ? cm.getRGB(v) : cm.getRGB(new byte[] {(byte) v});
-            }
+        int[] lut = lookup(cm, bands);
+        if (lut != null) {
             int[] samples = raster.getSamples(0, 0, w, h, 0, (int[]) null);
             for (int i = 0; i < out.length; i++) {
                 out[i] = lut[samples[i]];
