@@ -86,11 +86,9 @@ public final class InkImage {
         }
         float threshold = otsu(ink);
         boolean[] mask = new boolean[ink.length];
-        for (int i = 0; i < ink.length; i++) {
-            mask[i] = ink[i] > threshold;
-        }
         float floor = threshold / 2;
         for (int i = 0; i < ink.length; i++) {
+            mask[i] = ink[i] > threshold;
             ink[i] = ink[i] <= floor ? 0f : Math.min(1f, (ink[i] - floor) / (1f - floor));
         }
         int[] labels = new int[ink.length];
@@ -252,8 +250,14 @@ public final class InkImage {
                 deviation[i] = Math.abs(residual[i] - mid);
             }
             double spread = Math.max(0.01, 1.4826 * select(deviation, n, n / 2));
+            boolean changed = false;
             for (int i = 0; i < n; i++) {
-                paper[i] = residual[i] <= mid + 2.5 * spread;
+                boolean isPaper = residual[i] <= mid + 2.5 * spread;
+                changed |= isPaper != paper[i];
+                paper[i] = isPaper;
+            }
+            if (!changed) {
+                break; // the same cells give the same fit: further rounds would change nothing
             }
         }
         float flat = fit == null ? median(border(v, w, h)) : 0f;
@@ -308,11 +312,13 @@ public final class InkImage {
                 continue;
             }
             rows++;
+            double[] t = terms[i];
             for (int r = 0; r < m; r++) {
+                double[] row = a[r];
                 for (int c = 0; c < m; c++) {
-                    a[r][c] += terms[i][r] * terms[i][c];
+                    row[c] += t[r] * t[c];
                 }
-                a[r][m] += terms[i][r] * z[i];
+                row[m] += t[r] * z[i];
             }
         }
         if (rows < 2 * m) {
