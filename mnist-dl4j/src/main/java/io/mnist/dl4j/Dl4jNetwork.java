@@ -40,8 +40,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * convolution and pooling reorders its input and output, which took as long as the convolutions themselves
  * (oneDNN's verbose log, batches of 256). Training runs NCHW (see {@link Dl4jTrainer}). A channels-last network
  * flattens {@code h, w, c}, as the spec (and Keras) does; a channels-first one flattens {@code c, h, w}, so there
- * the rows of the first dense layer after a flatten are permuted explicitly on import and export. Conv kernels are {@code [out][in][kh][kw]} in DL4J and {@code [kh][kw][in][out]}
- * in the spec; dense weights are {@code [in][out]} in both. Keras' dropout takes the rate of dropping, DL4J's the
+ * the rows of the first dense layer after a flatten are permuted explicitly on import and export. Conv kernels
+ * are {@code [out][in][kh][kw]} in DL4J (either layout) and {@code [kh][kw][in][out]} in the spec; dense weights
+ * are {@code [in][out]} in both. Keras' dropout takes the rate of dropping, DL4J's the
  * probability of keeping: {@code retain = 1 - rate}.
  */
 final class Dl4jNetwork {

@@ -271,7 +271,8 @@ public final class InkImage {
             for (int x = 0; x < w; x++) {
                 float under = flat;
                 if (fit != null) {
-                    // The same sum as dot(fit, quadratic(x, y)), term by term, without an array per pixel.
+                    // dot(fit, quadratic(fx, fy)) in the same order of operations, unrolled: this loop runs once per
+                    // pixel, and the call with an array per pixel was 20% slower even with the array reused.
                     double fx = fxs[x];
                     double s = 0;
                     s += fit[0] * 1;
@@ -420,7 +421,7 @@ public final class InkImage {
         }
         int[] argb = argb(image);
         float[] lum = new float[argb.length];
-        boolean alpha = image.getColorModel().hasAlpha();
+        boolean alpha = cm.hasAlpha();
         int transparent = 0;
         for (int i = 0; i < argb.length; i++) {
             if (alpha && (argb[i] >>> 24) < 128) {
