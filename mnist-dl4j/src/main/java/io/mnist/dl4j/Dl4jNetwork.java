@@ -4,9 +4,10 @@ import io.mnist.api.DigitImage;
 import io.mnist.api.NetworkSpec;
 import io.mnist.api.NetworkWeights;
 import io.mnist.api.TrainingConfig;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
-import java.lang.reflect.Field;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -32,6 +33,8 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Builds a DL4J network from a {@link NetworkSpec} and moves weights between DL4J's layout and the neutral one.
@@ -50,6 +53,13 @@ final class Dl4jNetwork {
     static final double EPSILON = 1e-7;
     /** Keras' RMSProp decay. */
     static final double RHO = 0.9;
+    /**
+     * Batches of fewer images than this run on the calling thread alone. For a few images each operation is so
+     * small that waking OpenMP's other thread costs more than it saves: a single prediction of the bundled model
+     * took 0.9-1.1 ms on one thread against 1.7-2.1 ms on two, the seed network's 0.9 against 1.0-1.1 ms; from
+     * about 8 images up, two threads are as fast or faster (2 cores, BENCHMARKS.md).
+     */
+    static final int ONE_THREAD_BELOW = 8;
 
     private final NetworkSpec spec;
     private final CNN2DFormat format;
@@ -271,9 +281,30 @@ final class Dl4jNetwork {
      * before returning, freeing their native memory. Not thread-safe for one {@code net}.
      */
     float[] probabilities(MultiLayerNetwork net, float[] pixels, int count) {
-        try (INDArray x = input(pixels, count);
-             INDArray out = net.output(x, false)) {
-            return out.data().asFloat();
+        return onThreads(count < ONE_THREAD_BELOW ? 1 : 0, () -> {
+            try (INDArray x = input(pixels, count);
+                 INDArray out = net.output(x, false)) {
+                return out.data().asFloat();
+            }
+        });
+    }
+
+    /**
+     * Runs {@code work} with ND4J's OpenMP operations started from this thread limited to {@code threads} (0: as
+     * they are), then restores the thread's limit. OpenMP keeps the limit per calling thread, so other threads'
+     * predictions are not affected.
+     */
+    static <T> T onThreads(int threads, Supplier<T> work) {
+        if (threads <= 0) {
+            return work.get();
+        }
+        NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int before = ops.ompGetMaxThreads();
+        ops.setOmpNumThreads(threads);
+        try {
+            return work.get();
+        } finally {
+            ops.setOmpNumThreads(before);
         }
     }
 

@@ -16,6 +16,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * predictions stall for tens of milliseconds (p99 70 ms against 8 ms, BENCHMARKS.md). So, unless the environment
  * already names one, {@value #WAIT_POLICY} is set to {@code PASSIVE} in the process environment before the natives
  * load; {@code OMP_WAIT_POLICY=ACTIVE} in the environment keeps the spinning.
+ *
+ * <p>JavaCPP, under ND4J, checks the process's resident memory against a limit ({@value #MAX_PHYSICAL_BYTES}) on
+ * every native allocation by reading {@code /proc/self/statm}, about 25 times per prediction: 6% of a single
+ * prediction's time in a profile. Unless the caller set that property, it is set to 0 (no check); JavaCPP's limit
+ * on the bytes it allocates itself stays, and the classifier frees DL4J's temporaries itself (see
+ * {@link Dl4jClassifier}).
  */
 final class Dl4jRuntime {
     private static final Properties VERSIONS = BuildProperties.load(Dl4jRuntime.class, "versions.properties");
@@ -26,6 +32,8 @@ final class Dl4jRuntime {
     private static final String ONEDNN_NATIVES = "/org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn/";
     /** OpenMP's variable for what idle threads do: spin ({@code ACTIVE}) or sleep ({@code PASSIVE}). */
     static final String WAIT_POLICY = "OMP_WAIT_POLICY";
+    /** JavaCPP's system property: the resident memory above which it collects garbage before allocating. */
+    static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
     private Dl4jRuntime() {
     }
@@ -40,6 +48,9 @@ final class Dl4jRuntime {
                 if (System.getProperty(EXTENSION_PROPERTY) == null
                         && Dl4jRuntime.class.getResource(ONEDNN_NATIVES) != null) {
                     System.setProperty(EXTENSION_PROPERTY, "-onednn");
+                }
+                if (System.getProperty(MAX_PHYSICAL_BYTES) == null) {
+                    System.setProperty(MAX_PHYSICAL_BYTES, "0");
                 }
                 if (System.getenv(WAIT_POLICY) == null) {
                     setNativeEnvironment(WAIT_POLICY, "PASSIVE");

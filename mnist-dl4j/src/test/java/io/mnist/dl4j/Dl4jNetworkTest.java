@@ -45,6 +45,45 @@ class Dl4jNetworkTest {
                 .as("OMP_WAIT_POLICY as ND4J's natives read it").isEqualTo(chosen != null ? chosen : "PASSIVE");
     }
 
+    @Test
+    void javaCppDoesNotReadResidentMemoryOnEveryAllocationUnlessAsked() {
+        Dl4jRuntime.check();
+        assertThat(org.bytedeco.javacpp.Pointer.maxPhysicalBytes()).as("JavaCPP's resident memory limit (0: none)")
+                .isEqualTo(Long.parseLong(System.getProperty(Dl4jRuntime.MAX_PHYSICAL_BYTES)));
+        assertThat(System.getProperty(Dl4jRuntime.MAX_PHYSICAL_BYTES)).isEqualTo("0");
+    }
+
+    /**
+     * A few images run on the calling thread alone (OpenMP's limit is 1 inside), the thread's own limit comes back
+     * afterwards, and the answer is the one the same images get inside a full batch.
+     */
+    @Test
+    void smallBatchesRunOnTheCallingThreadAloneAndGiveTheBatchedAnswer() throws Exception {
+        Dl4jRuntime.check();
+        var ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int before = ops.ompGetMaxThreads();
+        assertThat(Dl4jNetwork.onThreads(1, ops::ompGetMaxThreads)).isEqualTo(1);
+        assertThat(Dl4jNetwork.onThreads(0, ops::ompGetMaxThreads)).isEqualTo(before);
+        assertThat(ops.ompGetMaxThreads()).as("the caller's limit, restored").isEqualTo(before);
+
+        NetworkSpec spec = NetworkSpec.seed();
+        Dl4jNetwork network = new Dl4jNetwork(spec);
+        MultiLayerNetwork net = network.create(TrainingConfig.builder().build());
+        network.setWeights(net, NetworkWeights.initial(spec, 3));
+        SplittableRandom random = new SplittableRandom(9);
+        int batch = Dl4jNetwork.ONE_THREAD_BELOW * 2;
+        float[] pixels = new float[batch * DigitImage.PIXELS];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat();
+        }
+        float[] all = network.probabilities(net, pixels, batch);
+        float[] one = network.probabilities(net, java.util.Arrays.copyOf(pixels, DigitImage.PIXELS), 1);
+        assertThat(ops.ompGetMaxThreads()).isEqualTo(before);
+        for (int d = 0; d < 10; d++) {
+            assertThat(one[d]).as("digit %d", d).isCloseTo(all[d], org.assertj.core.data.Offset.offset(1e-5f));
+        }
+    }
+
     /**
      * Model files written while the backend ran NCHW hold the first dense layer's rows in channels-first order;
      * they must load into today's NHWC network and predict exactly what the same weights predict.
