@@ -7,6 +7,8 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.DirectColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
@@ -81,18 +83,24 @@ public final class InkImage {
             throw new EmptyImageException("The image (" + w + "x" + h + ") holds no ink: it is one flat colour."
                     + " Send a dark digit on light paper or a light digit on a dark background.");
         }
+        int[] hist = new int[256];
         for (int i = 0; i < ink.length; i++) {
-            ink[i] /= max;
+            float v = ink[i] / max;
+            ink[i] = v;
+            hist[bin(v)]++;
         }
-        float threshold = otsu(ink);
-        boolean[] mask = new boolean[ink.length];
+        float threshold = otsu(hist, ink.length);
+        // Ink above the threshold is marked for labelling; fainter ink stays in the image but joins no component.
+        int[] labels = new int[ink.length];
         float floor = threshold / 2;
         for (int i = 0; i < ink.length; i++) {
-            mask[i] = ink[i] > threshold;
-            ink[i] = ink[i] <= floor ? 0f : Math.min(1f, (ink[i] - floor) / (1f - floor));
+            float v = ink[i];
+            if (v > threshold) {
+                labels[i] = UNLABELLED;
+            }
+            ink[i] = v <= floor ? 0f : Math.min(1f, (v - floor) / (1f - floor));
         }
-        int[] labels = new int[ink.length];
-        List<Component> all = label(mask, w, h, labels);
+        List<Component> all = label(labels, w, h);
         int largest = all.stream().mapToInt(Component::area).max().orElse(0);
         List<Component> kept = new ArrayList<>();
         for (Component c : all) {
@@ -150,24 +158,19 @@ public final class InkImage {
             keep[c.id()] = true;
         }
         Rectangle area = within.intersection(new Rectangle(0, 0, width, height));
-        // Only this digit's region is copied: a number in a large photo makes one small array per digit.
-        float[] own = new float[area.width * area.height];
+        // The crop: the box around this digit's strokes inside the region.
         int x0 = width;
         int y0 = height;
         int x1 = -1;
         int y1 = -1;
         for (int y = area.y; y < area.y + area.height; y++) {
             for (int x = area.x; x < area.x + area.width; x++) {
-                int i = y * width + x;
-                int id = labels[i];
-                if (ink[i] > 0 && (id > 0 ? id < keep.length && keep[id] : nearest(x, y, keep))) {
-                    own[(y - area.y) * area.width + x - area.x] = ink[i];
-                    if (id > 0) {
-                        x0 = Math.min(x0, x);
-                        x1 = Math.max(x1, x);
-                        y0 = Math.min(y0, y);
-                        y1 = Math.max(y1, y);
-                    }
+                int id = labels[y * width + x];
+                if (id > 0 && id < keep.length && keep[id]) {
+                    x0 = Math.min(x0, x);
+                    x1 = Math.max(x1, x);
+                    y0 = Math.min(y0, y);
+                    y1 = Math.max(y1, y);
                 }
             }
         }
@@ -176,10 +179,22 @@ public final class InkImage {
         }
         int cw = x1 - x0 + 1;
         int ch = y1 - y0 + 1;
+        // Only the crop is copied (a number in a large photo makes one small array per digit), holding this digit's
+        // ink alone, lifted for scaling (LIFT).
+        float[] crop = new float[cw * ch];
+        for (int y = y0; y <= y1; y++) {
+            for (int x = x0; x <= x1; x++) {
+                int i = y * width + x;
+                int id = labels[i];
+                if (ink[i] > 0 && (id > 0 ? id < keep.length && keep[id] : nearest(x, y, keep))) {
+                    crop[(y - y0) * cw + x - x0] = LIFT[Math.round(ink[i] * 255)];
+                }
+            }
+        }
         double scale = (double) BOX / Math.max(cw, ch);
         int sw = Math.max(1, (int) Math.round(cw * scale));
         int sh = Math.max(1, (int) Math.round(ch * scale));
-        return centre(scale(own, area.width, x0 - area.x, y0 - area.y, cw, ch, sw, sh), sw, sh);
+        return centre(scale(crop, cw, ch, sw, sh), sw, sh);
     }
 
     /** Faint ink next to a kept stroke (its anti-aliased edge) belongs to it. */
@@ -266,26 +281,33 @@ public final class InkImage {
             fxs[x] = (x + 0.5) / w - 0.5;
         }
         float max = 0;
+        if (fit == null) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.max(0f, v[i] - flat);
+                max = Math.max(max, v[i]);
+            }
+            return max;
+        }
+        // The surface is dot(fit, quadratic(fx, fy)), summed term by term in that order; the terms that depend on x
+        // alone are computed once per column, those on y alone once per row, which leaves the same sums (floating
+        // point is not reassociated) at a third of the work per pixel.
+        double[] first = new double[w];
+        double[] square = new double[w];
+        for (int x = 0; x < w; x++) {
+            first[x] = 0 + fit[0] * 1 + fit[1] * fxs[x];
+            square[x] = fit[3] * (fxs[x] * fxs[x]);
+        }
         for (int y = 0; y < h; y++) {
             double fy = (y + 0.5) / h - 0.5;
-            for (int x = 0; x < w; x++) {
-                float under = flat;
-                if (fit != null) {
-                    // dot(fit, quadratic(fx, fy)) in the same order of operations, unrolled: this loop runs once per
-                    // pixel, and the call with an array per pixel was 20% slower even with the array reused.
-                    double fx = fxs[x];
-                    double s = 0;
-                    s += fit[0] * 1;
-                    s += fit[1] * fx;
-                    s += fit[2] * fy;
-                    s += fit[3] * (fx * fx);
-                    s += fit[4] * (fx * fy);
-                    s += fit[5] * (fy * fy);
-                    under = (float) s;
+            double linear = fit[2] * fy;
+            double squared = fit[5] * (fy * fy);
+            for (int x = 0, i = y * w; x < w; x++, i++) {
+                float under = (float) (first[x] + linear + square[x] + fit[4] * (fxs[x] * fy) + squared);
+                float left = v[i] - under;
+                v[i] = left > 0f ? left : 0f;
+                if (left > max) {
+                    max = left;
                 }
-                int i = y * w + x;
-                v[i] = Math.max(0f, v[i] - under);
-                max = Math.max(max, v[i]);
             }
         }
         return max;
@@ -314,9 +336,10 @@ public final class InkImage {
             }
             rows++;
             double[] t = terms[i];
+            // The normal matrix is symmetric: its upper half is summed, the lower half copied after.
             for (int r = 0; r < m; r++) {
                 double[] row = a[r];
-                for (int c = 0; c < m; c++) {
+                for (int c = r; c < m; c++) {
                     row[c] += t[r] * t[c];
                 }
                 row[m] += t[r] * z[i];
@@ -324,6 +347,11 @@ public final class InkImage {
         }
         if (rows < 2 * m) {
             return null;
+        }
+        for (int r = 1; r < m; r++) {
+            for (int c = 0; c < r; c++) {
+                a[r][c] = a[c][r];
+            }
         }
         for (int col = 0; col < m; col++) {
             int pivot = col;
@@ -354,13 +382,20 @@ public final class InkImage {
         return out;
     }
 
-    /** 8-connected components of {@code mask}, labelled from 1 into {@code labels}. */
-    private static List<Component> label(boolean[] mask, int w, int h, int[] labels) {
+    /** Marks ink not yet labelled, in {@code labels} before {@link #label}. */
+    private static final int UNLABELLED = -1;
+
+    /**
+     * Labels the 8-connected components of the pixels marked {@link #UNLABELLED} in {@code labels} from 1 (0 stays
+     * paper). A component's pixels, area and box do not depend on the order it is filled in.
+     */
+    private static List<Component> label(int[] labels, int w, int h) {
         List<Component> out = new ArrayList<>();
-        int[] stack = new int[mask.length];
+        int[] stack = new int[64];
+        int[] around = {-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1};
         int next = 1;
-        for (int start = 0; start < mask.length; start++) {
-            if (!mask[start] || labels[start] != 0) {
+        for (int start = 0; start < labels.length; start++) {
+            if (labels[start] != UNLABELLED) {
                 continue;
             }
             int id = next++;
@@ -381,16 +416,25 @@ public final class InkImage {
                 x1 = Math.max(x1, px);
                 y0 = Math.min(y0, py);
                 y1 = Math.max(y1, py);
+                if (top + around.length > stack.length) {
+                    stack = Arrays.copyOf(stack, 2 * stack.length + around.length);
+                }
+                if (px > 0 && py > 0 && px < w - 1 && py < h - 1) {
+                    for (int d : around) {
+                        if (labels[p + d] == UNLABELLED) {
+                            labels[p + d] = id;
+                            stack[top++] = p + d;
+                        }
+                    }
+                    continue;
+                }
                 for (int dy = -1; dy <= 1; dy++) {
                     for (int dx = -1; dx <= 1; dx++) {
                         int nx = px + dx;
                         int ny = py + dy;
-                        if (nx >= 0 && ny >= 0 && nx < w && ny < h) {
-                            int q = ny * w + nx;
-                            if (mask[q] && labels[q] == 0) {
-                                labels[q] = id;
-                                stack[top++] = q;
-                            }
+                        if (nx >= 0 && ny >= 0 && nx < w && ny < h && labels[ny * w + nx] == UNLABELLED) {
+                            labels[ny * w + nx] = id;
+                            stack[top++] = ny * w + nx;
                         }
                     }
                 }
@@ -412,10 +456,26 @@ public final class InkImage {
             for (int v = 0; v < lut.length; v++) {
                 levels[v] = luminance(lut[v]);
             }
-            int[] samples = image.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
-            float[] lum = new float[samples.length];
-            for (int i = 0; i < samples.length; i++) {
-                lum[i] = levels[samples[i]];
+            WritableRaster raster = image.getRaster();
+            float[] lum = new float[w * h];
+            if (raster.getSampleModel() instanceof ComponentSampleModel
+                    && raster.getTransferType() == DataBuffer.TYPE_BYTE) {
+                // One byte per pixel (8-bit grey, byte palettes): whole rows at a time, copied, not per sample.
+                byte[] row = new byte[w];
+                for (int y = 0, i = 0; y < h; y++) {
+                    raster.getDataElements(0, y, w, 1, row);
+                    for (int x = 0; x < w; x++, i++) {
+                        lum[i] = levels[row[x] & 0xFF];
+                    }
+                }
+            } else {
+                int[] row = new int[w];
+                for (int y = 0, i = 0; y < h; y++) {
+                    raster.getSamples(0, y, w, 1, 0, row);
+                    for (int x = 0; x < w; x++, i++) {
+                        lum[i] = levels[row[x]];
+                    }
+                }
             }
             return darkOnLightInverted(lum, w, h);
         }
@@ -459,6 +519,27 @@ public final class InkImage {
      * it; null for other images.
      */
     private static int[] lookup(ColorModel cm, int bands) {
+        Lookup last = lastLookup;
+        if (last != null && last.bands == bands && last.model.equals(cm)) {
+            return last.argb;
+        }
+        int[] lut = newLookup(cm, bands);
+        if (lut != null) {
+            lastLookup = new Lookup(cm, bands, lut);
+        }
+        return lut;
+    }
+
+    /**
+     * The last table {@link #lookup} built: images of one kind (every greyscale scan, say) share a colour model, and
+     * asking it for 256 colours takes longer than the rest of reading a small image. Read-only once published.
+     */
+    private record Lookup(ColorModel model, int bands, int[] argb) {
+    }
+
+    private static volatile Lookup lastLookup;
+
+    private static int[] newLookup(ColorModel cm, int bands) {
         boolean bytes = Arrays.stream(cm.getComponentSize()).allMatch(bits -> bits == 8);
         boolean grey = cm instanceof ComponentColorModel && bands == 1 && bytes
                 && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
@@ -565,13 +646,13 @@ public final class InkImage {
         return v[k];
     }
 
-    /** Otsu's threshold over 256 bins of values in [0, 1]. */
-    static float otsu(float[] v) {
-        int[] hist = new int[256];
-        for (float x : v) {
-            hist[Math.min(255, (int) (x * 255))]++;
-        }
-        long total = v.length;
+    /** The bin of Otsu's 256-bin histogram a value in [0, 1] falls in. */
+    private static int bin(float v) {
+        return Math.min(255, (int) (v * 255));
+    }
+
+    /** Otsu's threshold over a 256-bin histogram ({@link #bin}) of {@code total} values in [0, 1]. */
+    static float otsu(int[] hist, long total) {
         double sum = 0;
         for (int i = 0; i < 256; i++) {
             sum += (double) i * hist[i];
@@ -627,13 +708,7 @@ public final class InkImage {
      * (lifted) ink over the part of the crop it covers, partly covered pixels counting by the share covered. Done
      * in two passes, rows then columns.
      */
-    static float[] scale(float[] ink, int w, int x0, int y0, int cw, int ch, int sw, int sh) {
-        float[] crop = new float[cw * ch];
-        for (int y = 0; y < ch; y++) {
-            for (int x = 0; x < cw; x++) {
-                crop[y * cw + x] = LIFT[Math.round(ink[(y0 + y) * w + x0 + x] * 255)];
-            }
-        }
+    static float[] scale(float[] crop, int cw, int ch, int sw, int sh) {
         float[] rows = new float[ch * sw];
         for (int y = 0; y < ch; y++) {
             average(crop, y * cw, 1, cw, rows, y * sw, 1, sw);

@@ -60,7 +60,7 @@ class InkImageTest {
         int ch = 71;
         float[] flat = new float[cw * ch];
         Arrays.fill(flat, 1f);
-        float[] box = InkImage.scale(flat, cw, 0, 0, cw, ch, 15, 20);
+        float[] box = InkImage.scale(flat, cw, ch, 15, 20);
         for (float v : box) {
             assertEquals(1f, v, 1e-6f);
         }
@@ -71,7 +71,7 @@ class InkImageTest {
             stripe[y * 40 + 20] = 1f;
         }
         double mean = 0;
-        for (float v : InkImage.scale(stripe, 40, 0, 0, 40, 40, 20, 20)) {
+        for (float v : InkImage.scale(stripe, 40, 40, 20, 20)) {
             mean += v / 400.0;
         }
         assertEquals(2.0 / 40, mean, 1e-6);
