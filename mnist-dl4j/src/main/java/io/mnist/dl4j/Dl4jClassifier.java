@@ -39,7 +39,7 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
 
     private final Dl4jNetwork network;
     private final INDArray parameters;
-    private final ConcurrentLinkedDeque<MultiLayerNetwork> idle = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<Dl4jNetwork.Inference> idle = new ConcurrentLinkedDeque<>();
     /** Images predicted since the last collection this classifier asked for. */
     private final AtomicLong sinceCollection = new AtomicLong();
 
@@ -120,11 +120,11 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
 
     @Override
     protected float[] probabilities(float[] pixels, int count) {
-        MultiLayerNetwork net = borrow();
+        Dl4jNetwork.Inference inference = borrow();
         try {
-            return network.probabilities(net, pixels, count);
+            return inference.probabilities(pixels, count);
         } finally {
-            idle.push(net);
+            idle.push(inference);
             if (GC_EVERY > 0 && sinceCollection.addAndGet(count) >= GC_EVERY) {
                 sinceCollection.set(0);
                 Nd4j.getMemoryManager().invokeGc();
@@ -132,9 +132,9 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
         }
     }
 
-    private MultiLayerNetwork borrow() {
-        MultiLayerNetwork net = idle.poll();
-        return net != null ? net : network.create(parameters);
+    private Dl4jNetwork.Inference borrow() {
+        Dl4jNetwork.Inference inference = idle.poll();
+        return inference != null ? inference : network.new Inference(parameters);
     }
 
     @Override
@@ -144,11 +144,11 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
 
     @Override
     protected NetworkWeights exportWeights() {
-        MultiLayerNetwork net = borrow();
+        Dl4jNetwork.Inference inference = borrow();
         try {
-            return network.weights(net);
+            return network.weights(inference.network());
         } finally {
-            idle.push(net);
+            idle.push(inference);
         }
     }
 

@@ -20,6 +20,8 @@ import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The DL4J network is built from the spec and moves weights to and from the neutral layout without loss. */
 class Dl4jNetworkTest {
@@ -55,10 +57,12 @@ class Dl4jNetworkTest {
 
     /**
      * A few images run on the calling thread alone (OpenMP's limit is 1 inside), the thread's own limit comes back
-     * afterwards, and the answer is the one the same images get inside a full batch.
+     * afterwards, and the answer is the one the same images get inside a full batch: also for a single image, whose
+     * dense layers run as matrix-vector products outside DL4J's layers, for both bundled network shapes.
      */
-    @Test
-    void smallBatchesRunOnTheCallingThreadAloneAndGiveTheBatchedAnswer() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"seed", "compact"})
+    void smallBatchesRunOnTheCallingThreadAloneAndGiveTheBatchedAnswer(String shape) throws Exception {
         Dl4jRuntime.check();
         var ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
         int before = ops.ompGetMaxThreads();
@@ -66,22 +70,36 @@ class Dl4jNetworkTest {
         assertThat(Dl4jNetwork.onThreads(0, ops::ompGetMaxThreads)).isEqualTo(before);
         assertThat(ops.ompGetMaxThreads()).as("the caller's limit, restored").isEqualTo(before);
 
-        NetworkSpec spec = NetworkSpec.seed();
+        NetworkSpec spec = shape.equals("seed") ? NetworkSpec.seed() : NetworkSpec.compact();
         Dl4jNetwork network = new Dl4jNetwork(spec);
         MultiLayerNetwork net = network.create(TrainingConfig.builder().build());
-        network.setWeights(net, NetworkWeights.initial(spec, 3));
+        NetworkWeights weights = NetworkWeights.initial(spec, 3);
         SplittableRandom random = new SplittableRandom(9);
+        for (NetworkWeights.Tensor t : weights.tensors()) {
+            if (t.shape().length == 1) { // biases start at zero: give them values, so that they count
+                for (int i = 0; i < t.values().length; i++) {
+                    t.values()[i] = (float) random.nextDouble(-0.2, 0.2);
+                }
+            }
+        }
+        network.setWeights(net, weights);
         int batch = Dl4jNetwork.ONE_THREAD_BELOW * 2;
         float[] pixels = new float[batch * DigitImage.PIXELS];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = random.nextFloat();
         }
-        float[] all = network.probabilities(net, pixels, batch);
-        float[] one = network.probabilities(net, java.util.Arrays.copyOf(pixels, DigitImage.PIXELS), 1);
-        assertThat(ops.ompGetMaxThreads()).isEqualTo(before);
-        for (int d = 0; d < 10; d++) {
-            assertThat(one[d]).as("digit %d", d).isCloseTo(all[d], org.assertj.core.data.Offset.offset(1e-5f));
+        Dl4jNetwork.Inference inference = network.new Inference(net.params());
+        float[] all = inference.probabilities(pixels, batch);
+        for (int image = 0; image < 3; image++) {
+            float[] one = inference.probabilities(java.util.Arrays.copyOfRange(pixels, image * DigitImage.PIXELS,
+                    (image + 1) * DigitImage.PIXELS), 1);
+            assertThat(one).hasSize(10);
+            for (int d = 0; d < 10; d++) {
+                assertThat(one[d]).as("image %d, digit %d", image, d).isCloseTo(all[image * 10 + d],
+                        org.assertj.core.data.Offset.offset(1e-5f));
+            }
         }
+        assertThat(ops.ompGetMaxThreads()).isEqualTo(before);
     }
 
     /**
