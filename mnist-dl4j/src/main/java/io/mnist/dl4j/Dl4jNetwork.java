@@ -190,7 +190,7 @@ final class Dl4jNetwork {
         return configuration(training, Integer.MAX_VALUE);
     }
 
-    /** The configuration of the network's first {@code layers} DL4J layers. */
+    /** The configuration of the network's first {@code limit} DL4J layers (all of them: {@link Integer#MAX_VALUE}). */
     private MultiLayerConfiguration configuration(TrainingConfig training, int limit) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(training == null ? 0 : training.seed())
