@@ -74,8 +74,7 @@ final class PredictCommand extends Subcommand {
         Map<String, Object> scored = score ? score(rows) : null;
         print(rows, format, number, minConfidence, scored, out);
         if (scored != null && format == Format.csv) {
-            err().printf(Locale.ROOT, "score: %d of %d right (%.2f%%)%n", scored.get("correct"), scored.get("scored"),
-                    100 * (double) scored.get("accuracy"));
+            err().println(scoreLine(scored));
         }
         return rows.stream().anyMatch(r -> r.error() != null) ? MnistCli.EXIT_PARTIAL : 0;
     }
@@ -103,13 +102,17 @@ final class PredictCommand extends Subcommand {
         List<String> files = new ArrayList<>();
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
+                int before = files.size();
                 try (Stream<Path> list = Files.list(p)) {
                     list.filter(Files::isRegularFile)
                             .filter(f -> IMAGE_TYPES.stream().anyMatch(t -> f.getFileName().toString()
                                     .toLowerCase(Locale.ROOT).endsWith(t)))
                             .map(f -> p.resolve(f.getFileName()).toString()).sorted().forEach(files::add);
                 } catch (IOException e) {
-                    files.add(p.toString());
+                    // read() reports the folder
+                }
+                if (files.size() == before) {
+                    files.add(p.toString()); // a folder without images gets an error row, not silence
                 }
             } else {
                 files.add(p.toString());
@@ -123,7 +126,8 @@ final class PredictCommand extends Subcommand {
             throw new java.nio.file.NoSuchFileException(file.toString());
         }
         if (Files.isDirectory(file)) {
-            throw new IOException("is a folder that could not be listed");
+            throw new IOException("is a folder with no images in it (or one that cannot be listed); expected files"
+                    + " ending in " + String.join(", ", IMAGE_TYPES));
         }
         BufferedImage image = ImageIO.read(file.toFile());
         if (image == null) {
@@ -148,6 +152,16 @@ final class PredictCommand extends Subcommand {
         m.put("correct", correct);
         m.put("accuracy", scored == 0 ? 0.0 : (double) correct / scored);
         return m;
+    }
+
+    /** The score as one line of text; says so when no file name carried an answer to score against. */
+    static String scoreLine(Map<String, Object> score) {
+        if ((int) score.get("scored") == 0) {
+            return "score: nothing to score: no file name carries its answer (as '-label7.png' or '-number2026.png',"
+                    + " which 'mnist testset' writes)";
+        }
+        return String.format(Locale.ROOT, "score: %d of %d right (%.2f%%)", score.get("correct"), score.get("scored"),
+                100 * (double) score.get("accuracy"));
     }
 
     static void print(List<Row> rows, Format format, boolean number, double minConfidence, PrintWriter out) {
@@ -213,8 +227,7 @@ final class PredictCommand extends Subcommand {
                     }
                 }
                 if (score != null) {
-                    out.printf(Locale.ROOT, "score: %d of %d right (%.2f%%)%n", score.get("correct"),
-                            score.get("scored"), 100 * (double) score.get("accuracy"));
+                    out.println(scoreLine(score));
                 }
             }
         }

@@ -143,6 +143,18 @@ class MnistCliTest {
     }
 
     @Test
+    void aFolderWithoutImagesAndAScoreWithoutAnswersSaySo() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("nothing-here"));
+        Files.writeString(empty.resolve("readme.txt"), "no pictures");
+        Run r = run("predict", "--model", model.toString(), "--score", empty.toString());
+        assertThat(r.code()).isEqualTo(MnistCli.EXIT_PARTIAL);
+        assertThat(r.out()).contains(empty.toString()).contains("no images in it").contains(".png")
+                .contains("nothing to score");
+        assertThat(r.out()).doesNotContain("0 of 0");
+        assertThat(r.err()).contains(empty.toString());
+    }
+
+    @Test
     void numberModeReadsRowsOfDigitsIntoCsv() throws IOException {
         Path numbers = Files.createDirectories(dir.resolve("numbers"));
         MnistDataset test = MnistData.test();
