@@ -222,14 +222,16 @@ final class BenchCommand extends Subcommand {
     /**
      * The cold-start probe, run in a fresh JVM by {@code bench}: loads the bundled model of the backend named by
      * its argument, predicts one image (printing {@value #READY} at once), then measures a second load with the
-     * engine up, predicts more as an application would (1,000 single images, the latency of the last 500 timed;
-     * then 2,560 in batches), and prints its figures as JSON.
+     * engine up, predicts more as an application would (1,000 single images, or as many as the optional second
+     * argument says, at least 500, the latency of the last 500 timed; then 2,560 in batches), and prints its
+     * figures as JSON.
      */
     public static final class ColdStart {
         static final String READY = "first-prediction";
 
         public static void main(String[] args) throws Exception {
             String backend = args[0];
+            int singles = args.length > 1 ? Math.max(500, Integer.parseInt(args[1])) : 1_000;
             BufferedImage image = scan(DigitImage.of(new float[DigitImage.PIXELS]));
             // A plain stroke, so that preprocessing finds ink.
             for (int y = 20; y < 92; y++) {
@@ -248,12 +250,12 @@ final class BenchCommand extends Subcommand {
                 m.put("pretrained_load_ms", round((System.nanoTime() - start) / 1e6));
                 MnistDataset test = MnistData.test();
                 double[] ms = new double[500];
-                for (int i = 0; i < 1_000; i++) {
-                    BufferedImage scan = scan(test.image(i));
+                for (int i = 0; i < singles; i++) {
+                    BufferedImage scan = scan(test.image(i % test.size()));
                     long t = System.nanoTime();
                     again.predict(scan);
-                    if (i >= 1_000 - ms.length) {
-                        ms[i - (1_000 - ms.length)] = (System.nanoTime() - t) / 1e6;
+                    if (i >= singles - ms.length) {
+                        ms[i - (singles - ms.length)] = (System.nanoTime() - t) / 1e6;
                     }
                 }
                 Arrays.sort(ms);
