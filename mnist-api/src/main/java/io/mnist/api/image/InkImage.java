@@ -275,22 +275,18 @@ public final class InkImage {
                 break; // the same cells give the same fit: further rounds would change nothing
             }
         }
-        float flat = fit == null ? median(border(v, w, h)) : 0f;
+        if (fit == null) {
+            // A flat surface at the border's median: every term but the constant is 0 and adds nothing below.
+            fit = new double[] {median(border(v, w, h)), 0, 0, 0, 0, 0};
+        }
         double[] fxs = new double[w];
         for (int x = 0; x < w; x++) {
             fxs[x] = (x + 0.5) / w - 0.5;
         }
-        float max = 0;
-        if (fit == null) {
-            for (int i = 0; i < v.length; i++) {
-                v[i] = Math.max(0f, v[i] - flat);
-                max = Math.max(max, v[i]);
-            }
-            return max;
-        }
         // The surface is dot(fit, quadratic(fx, fy)), summed term by term in that order; the terms that depend on x
         // alone are computed once per column, those on y alone once per row, which leaves the same sums (floating
         // point is not reassociated) at a third of the work per pixel.
+        float max = 0;
         double[] first = new double[w];
         double[] square = new double[w];
         for (int x = 0; x < w; x++) {
@@ -456,25 +452,12 @@ public final class InkImage {
             for (int v = 0; v < lut.length; v++) {
                 levels[v] = luminance(lut[v]);
             }
-            WritableRaster raster = image.getRaster();
+            SampleRows rows = new SampleRows(image.getRaster());
             float[] lum = new float[w * h];
-            if (raster.getSampleModel() instanceof ComponentSampleModel
-                    && raster.getTransferType() == DataBuffer.TYPE_BYTE) {
-                // One byte per pixel (8-bit grey, byte palettes): whole rows at a time, copied, not per sample.
-                byte[] row = new byte[w];
-                for (int y = 0, i = 0; y < h; y++) {
-                    raster.getDataElements(0, y, w, 1, row);
-                    for (int x = 0; x < w; x++, i++) {
-                        lum[i] = levels[row[x] & 0xFF];
-                    }
-                }
-            } else {
-                int[] row = new int[w];
-                for (int y = 0, i = 0; y < h; y++) {
-                    raster.getSamples(0, y, w, 1, 0, row);
-                    for (int x = 0; x < w; x++, i++) {
-                        lum[i] = levels[row[x]];
-                    }
+            for (int y = 0, i = 0; y < h; y++) {
+                int[] row = rows.row(y);
+                for (int x = 0; x < w; x++, i++) {
+                    lum[i] = levels[row[x]];
                 }
             }
             return darkOnLightInverted(lum, w, h);
@@ -580,13 +563,44 @@ public final class InkImage {
         }
         int[] lut = lookup(cm, bands);
         if (lut != null) {
-            int[] samples = raster.getSamples(0, 0, w, h, 0, (int[]) null);
-            for (int i = 0; i < out.length; i++) {
-                out[i] = lut[samples[i]];
+            SampleRows rows = new SampleRows(raster);
+            for (int y = 0, i = 0; y < h; y++) {
+                int[] row = rows.row(y);
+                for (int x = 0; x < w; x++, i++) {
+                    out[i] = lut[row[x]];
+                }
             }
             return out;
         }
         return image.getRGB(0, 0, w, h, out, 0, w);
+    }
+
+    /**
+     * The sample values of a one-band raster, a row at a time into one reused array; where the raster holds one
+     * byte per pixel (8-bit grey, byte palettes) each row is copied whole rather than sample by sample.
+     */
+    private static final class SampleRows {
+        private final WritableRaster raster;
+        private final int[] row;
+        private final byte[] bytes;
+
+        SampleRows(WritableRaster raster) {
+            this.raster = raster;
+            this.row = new int[raster.getWidth()];
+            this.bytes = raster.getSampleModel() instanceof ComponentSampleModel
+                    && raster.getTransferType() == DataBuffer.TYPE_BYTE ? new byte[row.length] : null;
+        }
+
+        int[] row(int y) {
+            if (bytes == null) {
+                return raster.getSamples(0, y, row.length, 1, 0, row);
+            }
+            raster.getDataElements(0, y, row.length, 1, bytes);
+            for (int x = 0; x < row.length; x++) {
+                row[x] = bytes[x] & 0xFF;
+            }
+            return row;
+        }
     }
 
     private static float[] border(float[] v, int w, int h) {
