@@ -301,7 +301,7 @@ final class Dl4jNetwork {
      * before returning, freeing their native memory. Not thread-safe for one {@code net}.
      */
     float[] probabilities(MultiLayerNetwork net, float[] pixels, int count) {
-        return onThreads(count < ONE_THREAD_BELOW ? 1 : 0, () -> {
+        return onThreads(threadsFor(count), () -> {
             try (INDArray x = input(pixels, count);
                  INDArray out = net.output(x, false)) {
                 return out.data().asFloat();
@@ -322,7 +322,9 @@ final class Dl4jNetwork {
     final class Inference {
         private final INDArray parameters;
         private final MultiLayerNetwork net;
+        /** Built on the first single image: the layers before the dense tail, and the tail's {W^T, b} views. */
         private MultiLayerNetwork head;
+        private List<INDArray[]> tail;
 
         Inference(INDArray parameters) {
             this.parameters = parameters;
@@ -339,8 +341,14 @@ final class Dl4jNetwork {
             }
             if (head == null) {
                 head = createHead(parameters);
+                tail = new ArrayList<>();
+                for (Dense dense : denseTail) {
+                    INDArray bias = net.getParam(dense.index() + "_b");
+                    tail.add(new INDArray[] {net.getParam(dense.index() + "_W").transpose(),
+                        bias.reshape(bias.length())});
+                }
             }
-            return onThreads(1, () -> {
+            return onThreads(threadsFor(1), () -> {
                 try (INDArray x = input(pixels, 1);
                      INDArray features = head.output(x, false)) {
                     return denseLayers(features);
@@ -353,13 +361,12 @@ final class Dl4jNetwork {
             try {
                 INDArray v = features.reshape('c', new long[] {features.length()});
                 made.add(v);
-                for (Dense dense : denseTail) {
-                    INDArray weights = net.getParam(dense.index() + "_W");
-                    INDArray bias = net.getParam(dense.index() + "_b");
-                    INDArray y = weights.transpose().mmul(v);
+                for (int layer = 0; layer < denseTail.size(); layer++) {
+                    INDArray[] weightsAndBias = tail.get(layer);
+                    INDArray y = weightsAndBias[0].mmul(v);
                     made.add(y);
-                    y.addi(bias.reshape(bias.length()));
-                    v = activation(dense.activation()).getActivationFunction().getActivation(y, false);
+                    y.addi(weightsAndBias[1]);
+                    v = activation(denseTail.get(layer).activation()).getActivationFunction().getActivation(y, false);
                     made.add(v);
                 }
                 return v.toFloatVector();
@@ -390,6 +397,11 @@ final class Dl4jNetwork {
         head.init(row.get(NDArrayIndex.all(), NDArrayIndex.interval(0, count)), false);
         useOneDnn(head);
         return head;
+    }
+
+    /** OpenMP threads for a batch of {@code count} images: 1 below {@link #ONE_THREAD_BELOW}, else 0 (as set). */
+    static int threadsFor(int count) {
+        return count < ONE_THREAD_BELOW ? 1 : 0;
     }
 
     /**
