@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,18 +100,7 @@ final class BenchCommand extends Subcommand {
             progress(text, out, "latency: %,d single predictions of 112x112 dark-on-light images, with preprocessing,"
                     + " after %,d", latencyRuns, latencyWarmUp);
             List<BufferedImage> scans = IntStream.range(0, 100).mapToObj(i -> scan(test.image(i))).toList();
-            for (int i = 0; i < latencyWarmUp; i++) {
-                model.predict(scans.get(i % scans.size()));
-            }
-            double[] ms = new double[latencyRuns];
-            for (int i = 0; i < latencyRuns; i++) {
-                long t = System.nanoTime();
-                model.predict(scans.get(i % scans.size()));
-                ms[i] = (System.nanoTime() - t) / 1e6;
-            }
-            Arrays.sort(ms);
-            m.put("latency_ms_p50", round(ms[(int) (0.50 * (latencyRuns - 1))]));
-            m.put("latency_ms_p99", round(ms[(int) Math.ceil(0.99 * (latencyRuns - 1))]));
+            latency(model, i -> scans.get(i % scans.size()), latencyWarmUp, latencyRuns, m);
         }
         m.put("bench_rss_mb", ColdStart.peakResidentMb());
 
@@ -146,6 +136,28 @@ final class BenchCommand extends Subcommand {
             Json.print(out, m);
         }
         return 0;
+    }
+
+    /**
+     * Predicts {@code warmUp} images untimed, then times {@code timed} single predictions (the image of call
+     * {@code i} made before its timer starts) and puts their p50 and p99 in ms into {@code m}
+     * ({@code latency_ms_p50}, {@code latency_ms_p99}).
+     */
+    static void latency(DigitClassifier model, IntFunction<BufferedImage> image, int warmUp, int timed,
+            Map<String, Object> m) {
+        for (int i = 0; i < warmUp; i++) {
+            model.predict(image.apply(i));
+        }
+        double[] ms = new double[timed];
+        for (int i = 0; i < timed; i++) {
+            BufferedImage next = image.apply(warmUp + i);
+            long t = System.nanoTime();
+            model.predict(next);
+            ms[i] = (System.nanoTime() - t) / 1e6;
+        }
+        Arrays.sort(ms);
+        m.put("latency_ms_p50", round(ms[(int) (0.50 * (timed - 1))]));
+        m.put("latency_ms_p99", round(ms[(int) Math.ceil(0.99 * (timed - 1))]));
     }
 
     /** The run (of {@code runs} fresh JVMs with {@code jvmOptions}) with the median time to the first prediction. */
@@ -249,18 +261,7 @@ final class BenchCommand extends Subcommand {
             try (DigitClassifier again = io.mnist.api.DigitClassifiers.pretrained(backend)) {
                 m.put("pretrained_load_ms", round((System.nanoTime() - start) / 1e6));
                 MnistDataset test = MnistData.test();
-                double[] ms = new double[500];
-                for (int i = 0; i < singles; i++) {
-                    BufferedImage scan = scan(test.image(i % test.size()));
-                    long t = System.nanoTime();
-                    again.predict(scan);
-                    if (i >= singles - ms.length) {
-                        ms[i - (singles - ms.length)] = (System.nanoTime() - t) / 1e6;
-                    }
-                }
-                Arrays.sort(ms);
-                m.put("latency_ms_p50", round(ms[(int) (0.50 * (ms.length - 1))]));
-                m.put("latency_ms_p99", round(ms[(int) Math.ceil(0.99 * (ms.length - 1))]));
+                latency(again, i -> scan(test.image(i % test.size())), singles - 500, 500, m);
                 again.evaluate(test.first(2_560));
             }
             m.put("rss_mb", peakResidentMb());
