@@ -1,10 +1,12 @@
 package io.mnist.api;
 
 import io.mnist.api.data.MnistDataset;
+import io.mnist.api.image.ImageDecoder;
 import io.mnist.api.image.InkImage;
 import io.mnist.api.image.NumberSegmenter;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,7 @@ import java.util.List;
  *
  * <pre>{@code
  * try (DigitClassifier clf = DigitClassifiers.load(Path.of("model.mnist"))) {
- *     Prediction p = clf.predict(ImageIO.read(file));
+ *     Prediction p = clf.predict(Path.of("digit.png"));
  * }
  * }</pre>
  *
@@ -26,9 +28,49 @@ public interface DigitClassifier extends AutoCloseable {
     /** Classifies one preprocessed 28x28 image. */
     Prediction predict(DigitImage image);
 
-    /** Classifies one image of any size and kind, first turned into MNIST form by {@link #preprocessor()}. */
+    /**
+     * Classifies one image of any size and kind, first turned into MNIST form by {@link #preprocessor()}.
+     *
+     * @throws IllegalArgumentException if {@code image} is null
+     * @throws EmptyImageException      if the image holds no ink
+     */
     default Prediction predict(BufferedImage image) {
-        return predict(preprocessor().preprocess(image));
+        return predict(preprocessor().preprocess(requireImage(image)));
+    }
+
+    /**
+     * Classifies the image in a file (PNG, JPEG, BMP, GIF, TIFF or WebP), read by {@link ImageDecoder} with its
+     * default {@link io.mnist.api.image.ImageLimits}: upright by its EXIF orientation, refused when damaged or too
+     * large.
+     *
+     * @throws java.nio.file.NoSuchFileException if there is no such file
+     * @throws IOException                       if it cannot be read
+     * @throws InvalidImageException             if it is not a regular file or not a usable image, or holds no ink
+     *                                           ({@link InvalidImageException#kind()} says which)
+     */
+    default Prediction predict(Path file) throws IOException {
+        return predict(ImageDecoder.read(require(file, "file")));
+    }
+
+    /**
+     * Classifies an encoded image held in memory (the bytes of a PNG, JPEG... file), decoded as
+     * {@link #predict(Path)} decodes files.
+     *
+     * @throws InvalidImageException if the bytes are not a usable image, or it holds no ink
+     */
+    default Prediction predict(byte[] encoded) {
+        return predict(ImageDecoder.decode(require(encoded, "encoded image")));
+    }
+
+    /**
+     * Classifies the encoded image read from {@code in} to its end (the stream is not closed), decoded as
+     * {@link #predict(Path)} decodes files.
+     *
+     * @throws IOException           if the stream fails
+     * @throws InvalidImageException if the bytes are not a usable image, or it holds no ink
+     */
+    default Prediction predict(InputStream in) throws IOException {
+        return predict(ImageDecoder.read(require(in, "input stream")));
     }
 
     /**
@@ -39,7 +81,7 @@ public interface DigitClassifier extends AutoCloseable {
      * @throws EmptyImageException if the image holds no ink
      */
     default NumberReading readNumber(BufferedImage image) {
-        InkImage ink = InkImage.of(image);
+        InkImage ink = InkImage.of(requireImage(image));
         List<NumberSegmenter.Segment> segments = NumberSegmenter.segment(ink);
         List<DigitImage> digits = segments.stream().map(s -> ink.digit(s.parts(), s.region())).toList();
         List<Prediction> predictions = predictAll(digits);
@@ -48,6 +90,26 @@ public interface DigitClassifier extends AutoCloseable {
             out.add(new NumberReading.Digit(predictions.get(i), segments.get(i).region()));
         }
         return NumberReading.of(out);
+    }
+
+    /**
+     * Reads a number from the image in a file, decoded as {@link #predict(Path)} decodes files.
+     *
+     * @throws java.nio.file.NoSuchFileException if there is no such file
+     * @throws IOException                       if it cannot be read
+     * @throws InvalidImageException             if it is not a regular file or not a usable image, or holds no ink
+     */
+    default NumberReading readNumber(Path file) throws IOException {
+        return readNumber(ImageDecoder.read(require(file, "file")));
+    }
+
+    /**
+     * Reads a number from an encoded image held in memory, decoded as {@link #predict(Path)} decodes files.
+     *
+     * @throws InvalidImageException if the bytes are not a usable image, or it holds no ink
+     */
+    default NumberReading readNumber(byte[] encoded) {
+        return readNumber(ImageDecoder.decode(require(encoded, "encoded image")));
     }
 
     /** Classifies many images in batches; the answers are in the order of {@code images}. */
@@ -82,4 +144,16 @@ public interface DigitClassifier extends AutoCloseable {
     /** Frees the engine's memory. Idempotent. */
     @Override
     void close();
+
+    private static BufferedImage requireImage(BufferedImage image) {
+        return require(image, "image");
+    }
+
+    private static <T> T require(T value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException("The " + what + " to recognise is null; pass an image (ImageIO.read"
+                    + " returns null for files it cannot decode: use predict(Path) for a clear error instead)");
+        }
+        return value;
+    }
 }

@@ -19,7 +19,7 @@ import java.util.ServiceLoader;
  *
  * <pre>{@code
  * try (DigitClassifier clf = DigitClassifiers.load(Path.of("model.mnist"))) {
- *     int digit = clf.predict(ImageIO.read(file)).digit();
+ *     int digit = clf.predict(Path.of("digit.png")).digit();
  * }
  * }</pre>
  */

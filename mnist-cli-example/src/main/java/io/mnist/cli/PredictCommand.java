@@ -3,6 +3,7 @@ package io.mnist.cli;
 import io.mnist.api.DigitClassifier;
 import io.mnist.api.NumberReading;
 import io.mnist.api.Prediction;
+import io.mnist.api.image.ImageDecoder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
         description = "Recognise the digit in each image (PNG, JPEG, BMP, GIF); folders are read in name order.")
 final class PredictCommand extends Subcommand {
     /** File name endings read from folders. */
-    static final List<String> IMAGE_TYPES = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
+    static final List<String> IMAGE_TYPES = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp");
 
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Image files or folders of images.")
     List<Path> paths;
@@ -121,19 +121,13 @@ final class PredictCommand extends Subcommand {
         return files;
     }
 
+    /** The image in {@code file}, through the library's decoder (limits, EXIF orientation, damaged files refused). */
     static BufferedImage read(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            throw new java.nio.file.NoSuchFileException(file.toString());
-        }
         if (Files.isDirectory(file)) {
             throw new IOException("is a folder with no images in it (or one that cannot be listed); expected files"
                     + " ending in " + String.join(", ", IMAGE_TYPES));
         }
-        BufferedImage image = ImageIO.read(file.toFile());
-        if (image == null) {
-            throw new IOException("not an image this program can read (PNG, JPEG, BMP or GIF expected)");
-        }
-        return image;
+        return ImageDecoder.read(file);
     }
 
     /** Right answers among the files whose names carry one; a failed file counts as wrong. */
