@@ -6,6 +6,7 @@ import io.mnist.api.Evaluation;
 import io.mnist.api.Prediction;
 import io.mnist.api.data.MnistData;
 import io.mnist.api.data.MnistDataset;
+import io.mnist.api.image.ImageDecoder;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -31,13 +32,29 @@ final class EvaluateCommand extends Subcommand {
     Path model;
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     Format format;
+    @Option(names = "--as-images", paramLabel = "VARIANT", split = ",",
+            description = "Also score the test digits written as PNG files and read back through the decoder and the"
+                    + " preprocessing, as users' images are: ${COMPLETION-CANDIDATES} (comma-separated).")
+    List<ImageVariant> asImages = List.of();
+    @Option(names = "--limit", paramLabel = "N", description = "Only the first N test images (default: all).")
+    Integer limit;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();
         try (DigitClassifier classifier = cli.model(model)) {
-            Map<String, Object> result = evaluate(classifier, model == null ? "bundled model" : model.toString(),
-                    output.get(), format == Format.json ? null : out);
+            if (limit != null && (limit < 1 || limit > MnistData.test().size())) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--limit must be between 1 and " + MnistData.test().size() + ", not " + limit);
+            }
+            MnistDataset test = limit == null ? MnistData.test() : MnistData.test().first(limit);
+            Map<String, Object> result = evaluate(classifier, test,
+                    model == null ? "bundled model" : model.toString(), output.get(),
+                    format == Format.json ? null : out);
+            if (!asImages.isEmpty()) {
+                result.put("as_images", asImages(classifier, test, asImages, (double) result.get("accuracy"),
+                        format == Format.json ? null : out));
+            }
             if (format == Format.json) {
                 Json.print(out, result);
             }
@@ -48,7 +65,12 @@ final class EvaluateCommand extends Subcommand {
     /** Evaluates on the test set, writes confusion.png and misclassified.png, prints a report unless out is null. */
     static Map<String, Object> evaluate(DigitClassifier classifier, String source, Path dir, PrintWriter out)
             throws IOException {
-        MnistDataset test = MnistData.test();
+        return evaluate(classifier, MnistData.test(), source, dir, out);
+    }
+
+    /** As above, on {@code test}. */
+    static Map<String, Object> evaluate(DigitClassifier classifier, MnistDataset test, String source, Path dir,
+                                        PrintWriter out) throws IOException {
         long start = System.nanoTime();
         Evaluation ev = classifier.evaluate(test);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -87,6 +109,50 @@ final class EvaluateCommand extends Subcommand {
             out.flush();
         }
         return m;
+    }
+
+    /**
+     * Accuracy on each variant of the test digits written as PNG and read back as a user's file would be
+     * ({@link ImageDecoder}, then {@link DigitClassifier#preprocessor()}), beside the accuracy on the tensors.
+     */
+    static List<Map<String, Object>> asImages(DigitClassifier classifier, MnistDataset test,
+                                              List<ImageVariant> variants, double tensorAccuracy, PrintWriter out) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ImageVariant variant : variants) {
+            List<DigitImage> images = new ArrayList<>(test.size());
+            int failed = 0;
+            for (int i = 0; i < test.size(); i++) {
+                try {
+                    images.add(classifier.preprocessor().preprocess(ImageDecoder.decode(variant.png(test, i))));
+                } catch (IllegalArgumentException e) {
+                    images.add(null);
+                    failed++;
+                }
+            }
+            List<DigitImage> usable = images.stream().filter(java.util.Objects::nonNull).toList();
+            List<Prediction> predictions = classifier.predictAll(usable);
+            int correct = 0;
+            for (int i = 0, k = 0; i < test.size(); i++) {
+                if (images.get(i) != null && predictions.get(k++).digit() == test.label(i)) {
+                    correct++;
+                }
+            }
+            double accuracy = (double) correct / test.size();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("variant", variant.name());
+            m.put("images", test.size());
+            m.put("accuracy", accuracy);
+            m.put("points_below_tensors", 100 * (tensorAccuracy - accuracy));
+            m.put("failed", failed);
+            rows.add(m);
+            if (out != null) {
+                out.printf(java.util.Locale.ROOT, "as images, %-9s %6.2f%% (%+.2f points against the tensors)%s%n",
+                        variant.name() + ":", 100 * accuracy, 100 * (accuracy - tensorAccuracy),
+                        failed > 0 ? ", " + failed + " refused" : "");
+                out.flush();
+            }
+        }
+        return rows;
     }
 
     private static void gallery(DigitClassifier classifier, MnistDataset test, Evaluation ev, Path file)

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** The fast paths of {@link InkImage} give what the slow, general ones gave. */
-class InkImageTest {
+/** The stages' shared helpers: fast pixel reading, selection, area averaging. */
+class StagesTest {
 
     /** Every layout the fast pixel reader knows, and two it hands to getRGB, read as getRGB reads them. */
     @ParameterizedTest
@@ -24,9 +24,9 @@ class InkImageTest {
             BufferedImage.TYPE_INT_ARGB_PRE})
     void readsPixelsExactlyAsGetRgbDoes(int type) {
         BufferedImage img = noisy(new BufferedImage(37, 23, type));
-        assertArrayEquals(img.getRGB(0, 0, 37, 23, null, 0, 37), InkImage.argb(img));
+        assertArrayEquals(img.getRGB(0, 0, 37, 23, null, 0, 37), RasterReader.argb(img));
         BufferedImage part = img.getSubimage(5, 3, 20, 11);
-        assertArrayEquals(part.getRGB(0, 0, 20, 11, null, 0, 20), InkImage.argb(part), "a sub-image of type " + type);
+        assertArrayEquals(part.getRGB(0, 0, 20, 11, null, 0, 20), RasterReader.argb(part), "a sub-image of type " + type);
     }
 
     @Test
@@ -34,7 +34,7 @@ class InkImageTest {
         IndexColorModel four = new IndexColorModel(2, 4, new byte[] {0, 90, (byte) 180, (byte) 255},
                 new byte[] {10, 20, 30, 40}, new byte[] {(byte) 200, 100, 50, 0});
         BufferedImage img = noisy(new BufferedImage(16, 9, BufferedImage.TYPE_BYTE_BINARY, four));
-        assertArrayEquals(img.getRGB(0, 0, 16, 9, null, 0, 16), InkImage.argb(img));
+        assertArrayEquals(img.getRGB(0, 0, 16, 9, null, 0, 16), RasterReader.argb(img));
     }
 
     @Test
@@ -50,7 +50,7 @@ class InkImageTest {
             double[] sorted = v.clone();
             Arrays.sort(sorted);
             int k = random.nextInt(n);
-            assertEquals(sorted[k], InkImage.select(v.clone(), n, k), "n=" + n + " k=" + k);
+            assertEquals(sorted[k], Statistics.select(v.clone(), n, k), "n=" + n + " k=" + k);
         }
     }
 
@@ -60,7 +60,7 @@ class InkImageTest {
         int ch = 71;
         float[] flat = new float[cw * ch];
         Arrays.fill(flat, 1f);
-        float[] box = InkImage.scale(flat, cw, ch, 15, 20);
+        float[] box = DigitFraming.scale(flat, cw, ch, 15, 20);
         for (float v : box) {
             assertEquals(1f, v, 1e-6f);
         }
@@ -71,7 +71,7 @@ class InkImageTest {
             stripe[y * 40 + 20] = 1f;
         }
         double mean = 0;
-        for (float v : InkImage.scale(stripe, 40, 40, 20, 20)) {
+        for (float v : DigitFraming.scale(stripe, 40, 40, 20, 20)) {
             mean += v / 400.0;
         }
         assertEquals(2.0 / 40, mean, 1e-6);

@@ -1,0 +1,109 @@
+package io.mnist.api.image;
+
+/**
+ * Stage 2 of preprocessing, polarity: which of an image's signals is the ink, and which way it departs from the
+ * paper. The result is an ink map, high where ink is, in [0, 1].
+ * <ul>
+ *   <li>A canvas export (a tenth or more of it transparent) whose opaque pixels are all one colour: the strokes
+ *       are what is opaque, and the opacity is the ink.</li>
+ *   <li>An opaque picture on a transparent margin (a white card with a dark digit, cut out): the margin is taken
+ *       as the picture's own paper, and the picture is read as any other.</li>
+ *   <li>Otherwise, the paper is the majority of the border, at its median luminance; the ink is the minority that
+ *       departs from it. Whether the ink is darker or lighter than the paper is decided by which departures carry
+ *       more: the summed luminance beyond the paper's noise on each side. Never by an absolute level: dark ink on
+ *       grey paper (border at 0.4) and white chalk on a blackboard both come out right.</li>
+ * </ul>
+ */
+final class Polarity {
+    /** Share of transparent pixels from which an image's opacity is considered at all. */
+    static final double TRANSPARENT_SHARE = 0.1;
+    /** Share of opaque pixels departing from their median colour above which the opaque part is a picture. */
+    static final double PICTURE_SHARE = 0.02;
+    /** Least departure from the paper, in luminance, that counts as ink rather than paper texture. */
+    static final float LEAST_DEPARTURE = 0.04f;
+
+    private Polarity() {
+    }
+
+    static Plane inkMap(RasterReader.Channels c) {
+        Plane lum = c.luminance();
+        Plane alpha = c.alpha();
+        if (alpha != null) {
+            float[] a = alpha.values();
+            int transparent = 0;
+            for (float v : a) {
+                if (v < 0.5f) {
+                    transparent++;
+                }
+            }
+            if (transparent >= TRANSPARENT_SHARE * a.length) {
+                float[] opaque = opaqueLuminance(lum.values(), a, a.length - transparent);
+                if (opaque.length == 0) {
+                    return new Plane(alpha.width(), alpha.height(), a.clone());
+                }
+                float paper = Statistics.median(opaque);
+                int departing = 0;
+                for (float v : opaque) {
+                    if (Math.abs(v - paper) > 0.25f) {
+                        departing++;
+                    }
+                }
+                if (departing <= PICTURE_SHARE * opaque.length) {
+                    return new Plane(alpha.width(), alpha.height(), a.clone());
+                }
+                lum = over(lum, a, paper);
+            }
+        }
+        return darkInk(lum) ? inverted(lum) : new Plane(lum.width(), lum.height(), lum.values().clone());
+    }
+
+    /** Whether the ink is darker than the paper, from the departures on either side of the paper's level. */
+    static boolean darkInk(Plane lum) {
+        float[] border = lum.border();
+        float paper = Statistics.median(border);
+        float noise = Math.max(LEAST_DEPARTURE, 3 * Statistics.robustSpread(border, paper));
+        double darker = 0;
+        double lighter = 0;
+        for (float v : lum.values()) {
+            if (v < paper - noise) {
+                darker += paper - noise - v;
+            } else if (v > paper + noise) {
+                lighter += v - paper - noise;
+            }
+        }
+        if (darker == lighter) {
+            return paper > 0.5f; // nothing departs: a flat image, found empty later; keep the usual convention
+        }
+        return darker > lighter;
+    }
+
+    private static float[] opaqueLuminance(float[] lum, float[] alpha, int count) {
+        float[] out = new float[count];
+        int k = 0;
+        for (int i = 0; i < lum.length && k < count; i++) {
+            if (alpha[i] >= 0.5f) {
+                out[k++] = lum[i];
+            }
+        }
+        return out;
+    }
+
+    /** Luminance composited over a paper of level {@code paper} by each pixel's opacity. */
+    private static Plane over(Plane lum, float[] alpha, float paper) {
+        float[] v = lum.values();
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] * alpha[i] + paper * (1 - alpha[i]);
+        }
+        return new Plane(lum.width(), lum.height(), out);
+    }
+
+    private static Plane inverted(Plane lum) {
+        float[] v = lum.values();
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = 1f - v[i];
+        }
+        return new Plane(lum.width(), lum.height(), out);
+    }
+}
