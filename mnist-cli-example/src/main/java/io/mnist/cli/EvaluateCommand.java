@@ -38,6 +38,9 @@ final class EvaluateCommand extends Subcommand {
     List<ImageVariant> asImages = List.of();
     @Option(names = "--limit", paramLabel = "N", description = "Only the first N test images (default: all).")
     Integer limit;
+    @Option(names = "--save-images", paramLabel = "DIR", description = "With --as-images: also write the PNG files"
+            + " into DIR/VARIANT/, named so that 'mnist predict --score' scores them.")
+    Path saveImages;
 
     @Override
     public Integer call() throws Exception {
@@ -53,7 +56,7 @@ final class EvaluateCommand extends Subcommand {
                     format == Format.json ? null : out);
             if (!asImages.isEmpty()) {
                 result.put("as_images", asImages(classifier, test, asImages, (double) result.get("accuracy"),
-                        format == Format.json ? null : out));
+                        saveImages, format == Format.json ? null : out));
             }
             if (format == Format.json) {
                 Json.print(out, result);
@@ -116,14 +119,21 @@ final class EvaluateCommand extends Subcommand {
      * ({@link ImageDecoder}, then {@link DigitClassifier#preprocessor()}), beside the accuracy on the tensors.
      */
     static List<Map<String, Object>> asImages(DigitClassifier classifier, MnistDataset test,
-                                              List<ImageVariant> variants, double tensorAccuracy, PrintWriter out) {
+                                              List<ImageVariant> variants, double tensorAccuracy, Path save,
+                                              PrintWriter out) throws IOException {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (ImageVariant variant : variants) {
             List<DigitImage> images = new ArrayList<>(test.size());
             int failed = 0;
+            Path folder = save == null ? null : java.nio.file.Files.createDirectories(save.resolve(variant.name()));
             for (int i = 0; i < test.size(); i++) {
+                byte[] png = variant.png(test, i);
+                if (folder != null) {
+                    java.nio.file.Files.write(folder.resolve(String.format(java.util.Locale.ROOT,
+                            "test%05d-label%d.png", i, test.label(i))), png);
+                }
                 try {
-                    images.add(classifier.preprocessor().preprocess(ImageDecoder.decode(variant.png(test, i))));
+                    images.add(classifier.preprocessor().preprocess(ImageDecoder.decode(png)));
                 } catch (IllegalArgumentException e) {
                     images.add(null);
                     failed++;

@@ -25,6 +25,8 @@ final class DigitFraming {
     static final double THINNEST = 1.0;
     /** The scaled stroke width thin strokes are thickened to: MNIST's median, by the same estimate. */
     static final double TYPICAL = 1.84;
+    /** How far, in pixels, faint ink may lie from a stroke and still be its edge. */
+    static final int EDGE = 2;
 
     private DigitFraming() {
     }
@@ -79,7 +81,10 @@ final class DigitFraming {
         return centre(scale(digit.values(), cw, ch, sw, sh), sw, sh);
     }
 
-    /** A pixel of one of the kept strokes, or faint ink touching one (its anti-aliased edge). */
+    /**
+     * A pixel of one of the kept strokes, or faint ink within {@value #EDGE} pixels of one: its anti-aliased edge,
+     * which MNIST keeps (its digits' boxes include their faintest pixels).
+     */
     private static boolean belongs(Plane ink, int[] labels, boolean[] keep, int x, int y) {
         int w = ink.width();
         int id = labels[y * w + x];
@@ -89,8 +94,8 @@ final class DigitFraming {
         if (ink.values()[y * w + x] <= 0f) {
             return false;
         }
-        for (int dy = -1; dy <= 1; dy++) {
-            for (int dx = -1; dx <= 1; dx++) {
+        for (int dy = -EDGE; dy <= EDGE; dy++) {
+            for (int dx = -EDGE; dx <= EDGE; dx++) {
                 int nx = x + dx;
                 int ny = y + dy;
                 if (nx >= 0 && ny >= 0 && nx < w && ny < ink.height()) {

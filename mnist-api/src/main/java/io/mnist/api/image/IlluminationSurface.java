@@ -1,7 +1,5 @@
 package io.mnist.api.image;
 
-import java.util.Arrays;
-
 /**
  * The paper's brightness as a smooth surface, for {@link Background}: light that falls off across the page (a lamp
  * to one side, a phone's vignette) at any scale. The median of each cell of a {@value #GRID}x{@value #GRID} grid is
@@ -13,15 +11,33 @@ import java.util.Arrays;
 final class IlluminationSurface {
     /** Cells per side of the grid the paper's brightness is estimated on. */
     static final int GRID = 16;
+    /** A cell whose median stands this share of the strongest ink above the opening is ink. */
+    static final float INK_CELL = 0.25f;
 
     private IlluminationSurface() {
     }
 
     /** The fitted surface, evaluated at every pixel of {@code p}. */
     static Plane fit(Plane p) {
+        return fit(p, null);
+    }
+
+    /**
+     * As {@link #fit(Plane)}, never fitting to a cell that {@code opened} (the map's opening, see
+     * {@link Background}) shows to be mostly ink: a stroke wider than a cell (a bold brush) fills whole cells, whose
+     * medians would otherwise lift the surface under it and hollow it out.
+     */
+    static Plane fit(Plane p, Plane opened) {
         int w = p.width();
         int h = p.height();
         float[] v = p.values();
+        float[] o = opened == null ? null : opened.values();
+        float strongest = 0;
+        if (o != null) {
+            for (int i = 0; i < v.length; i++) {
+                strongest = Math.max(strongest, v[i] - o[i]);
+            }
+        }
         int gw = Math.min(GRID, w);
         int gh = Math.min(GRID, h);
         int n = gw * gh;
@@ -29,6 +45,8 @@ final class IlluminationSurface {
         double[] z = new double[n];
         // One buffer for every cell: cells differ in size by at most one pixel per side.
         double[] cell = new double[(w / gw + 1) * (h / gh + 1)];
+        double[] above = o == null ? null : new double[cell.length];
+        boolean[] ink = new boolean[n];
         for (int cy = 0; cy < gh; cy++) {
             for (int cx = 0; cx < gw; cx++) {
                 int x0 = cx * w / gw;
@@ -38,15 +56,21 @@ final class IlluminationSurface {
                 int k = 0;
                 for (int y = y0; y < y1; y++) {
                     for (int x = x0; x < x1; x++) {
+                        if (above != null) {
+                            above[k] = v[y * w + x] - o[y * w + x];
+                        }
                         cell[k++] = v[y * w + x];
                     }
                 }
                 z[cy * gw + cx] = Statistics.select(cell, k, k / 2);
+                ink[cy * gw + cx] = above != null && Statistics.select(above, k, k / 2) > INK_CELL * strongest;
                 terms[cy * gw + cx] = quadratic((x0 + x1) / 2.0 / w - 0.5, (y0 + y1) / 2.0 / h - 0.5);
             }
         }
         boolean[] paper = new boolean[n];
-        Arrays.fill(paper, true);
+        for (int i = 0; i < n; i++) {
+            paper[i] = !ink[i];
+        }
         double[] fit = null;
         for (int round = 0; round < 5; round++) {
             double[] next = leastSquares(terms, z, paper);
@@ -66,7 +90,7 @@ final class IlluminationSurface {
             double spread = Math.max(0.01, 1.4826 * Statistics.select(deviation, n, n / 2));
             boolean changed = false;
             for (int i = 0; i < n; i++) {
-                boolean isPaper = residual[i] <= mid + 2.5 * spread;
+                boolean isPaper = !ink[i] && residual[i] <= mid + 2.5 * spread;
                 changed |= isPaper != paper[i];
                 paper[i] = isPaper;
             }

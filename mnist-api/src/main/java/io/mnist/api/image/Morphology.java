@@ -24,6 +24,33 @@ final class Morphology {
         return dilate(erode(p, side), side);
     }
 
+    /**
+     * Opening of the image continued beyond its frame by repeating its edge rows and columns ({@code side / 2} of
+     * them), then cut back to the frame. A broad region that meets the frame at a slant (a shadow's edge) fits
+     * squares there as it would inside; with the frame as a hard end it leaves a sliver.
+     */
+    static Plane openExtended(Plane p, int side) {
+        int pad = side / 2;
+        int w = p.width();
+        int h = p.height();
+        int pw = w + 2 * pad;
+        int ph = h + 2 * pad;
+        float[] v = p.values();
+        float[] padded = new float[pw * ph];
+        for (int y = 0; y < ph; y++) {
+            int sy = Math.min(h - 1, Math.max(0, y - pad));
+            for (int x = 0; x < pw; x++) {
+                padded[y * pw + x] = v[sy * w + Math.min(w - 1, Math.max(0, x - pad))];
+            }
+        }
+        float[] opened = open(new Plane(pw, ph, padded), side).values();
+        float[] out = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(opened, (y + pad) * pw + pad, out, y * w, w);
+        }
+        return new Plane(w, h, out);
+    }
+
     private static Plane filter(Plane p, int side, boolean min) {
         if (side < 1) {
             throw new IllegalArgumentException("A structuring element's side is at least 1, not " + side);

@@ -32,6 +32,22 @@ final class RasterReader {
         int w = image.getWidth();
         int h = image.getHeight();
         ColorModel cm = image.getColorModel();
+        if (isGrey(cm, image.getRaster().getNumBands())) {
+            // A grey image's samples are its levels as encoded (PNG and JPEG grey are gamma-encoded like sRGB), as
+            // every other reader takes them. Java's grey colour space is linear, so asking the colour model would
+            // brighten every mid-grey (64 of 255 becomes 137) and change an MNIST digit stored as PNG.
+            float top = (1 << cm.getComponentSize(0)) - 1;
+            WritableRaster raster = image.getRaster();
+            float[] lum = new float[w * h];
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    lum[y * w + x] = row[x] / top;
+                }
+            }
+            return new Channels(new Plane(w, h, lum), null);
+        }
         int[] lut = cm.hasAlpha() ? null : lookup(cm, image.getRaster().getNumBands());
         if (lut != null) {
             // Grey or a palette without transparency: luminance per sample value, then one pass over the samples.
@@ -62,6 +78,13 @@ final class RasterReader {
             }
         }
         return new Channels(new Plane(w, h, lum), alpha == null ? null : new Plane(w, h, alpha));
+    }
+
+    /** One band of grey samples, without alpha, of 8 or 16 bits. */
+    private static boolean isGrey(ColorModel cm, int bands) {
+        return cm instanceof ComponentColorModel && bands == 1 && !cm.hasAlpha()
+                && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && (cm.getComponentSize(0) == 8 || cm.getComponentSize(0) == 16);
     }
 
     static float luminance(int p) {

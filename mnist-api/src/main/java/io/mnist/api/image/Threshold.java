@@ -11,7 +11,7 @@ import io.mnist.api.EmptyImageException;
  *       joins edges, so the faint parts of a blurred or light stroke stay attached to the strong ones.</li>
  *   <li>{@link #floor}: the paper's noise; fainter values are paper, brighter ones next to a stroke are its
  *       anti-aliased edge.</li>
- *   <li>{@link #core}: the median level of the sure ink, the stroke's full strength. Ink levels are divided by it,
+ *   <li>{@link #core}: the 90th percentile of the sure ink, the stroke's full strength. Ink levels are divided by it,
  *       so that a faint pencil and a marker both arrive at full intensity, as MNIST's strokes are.</li>
  * </ul>
  *
@@ -28,6 +28,8 @@ record Threshold(Plane ink, float high, float low, float floor, float core) {
     static final float MIN_THRESHOLD = 0.1f;
     /** {@code low} as a share of {@code high}. */
     static final float HYSTERESIS = 0.5f;
+    /** The quantile of the sure ink taken as a stroke's full strength. */
+    static final double CORE = 0.9;
     /** Pixels sampled, at most, for the paper's noise. */
     private static final int SAMPLES = 200_000;
 
@@ -81,7 +83,7 @@ record Threshold(Plane ink, float high, float low, float floor, float core) {
                 strong[k++] = ink[i];
             }
         }
-        float core = sure == 0 ? 1f : Math.max(high, Statistics.median(strong));
+        float core = sure == 0 ? 1f : Math.max(high, Statistics.quantile(strong, CORE));
         return new Threshold(new Plane(lifted.width(), lifted.height(), ink), high, low, floor, core);
     }
 

@@ -1,0 +1,198 @@
+package io.mnist.api.image;
+
+/**
+ * The typical width of the strokes in an ink map, before the background is known, so that {@link Background} can
+ * take away everything broader than a stroke. A rough mask (Otsu's threshold over the map) is measured with a
+ * chessboard distance transform (Rosenfeld and Pfaltz 1966): a pixel on a stroke's centre line (a ridge of the
+ * distance map, no neighbour further from the paper) lies {@code d} pixels from its edge in a stroke about
+ * {@code 2d - 1} wide. The median over ridge pixels is taken, so the long centre lines of strokes outweigh the
+ * short one of a blot caught in the rough mask; specks of noise are left out, and so are pieces that reach the
+ * image's edge (a shadow, the edge of a page) when the others have ridges enough to measure.
+ */
+final class StrokeWidth {
+    /**
+     * Ridge pixels of pieces clear of the image's edge, as a share of all, from which those pieces alone are
+     * measured: a shadow or the dark edge of a page reaches in from outside the picture, a digit seldom does.
+     */
+    static final double INNER_SHARE = 0.05;
+    /** Pieces of the rough mask smaller than this many pixels (or than a speck, see {@link Components}) are noise. */
+    static final int MIN_AREA = 9;
+
+    private StrokeWidth() {
+    }
+
+    /**
+     * The 8-connected pieces of the rough mask ({@code d > 0}): {@code piece[i]} is the index of pixel i's piece (or
+     * -1), and for each piece its area and whether it touches the image's edge.
+     */
+    private record Pieces(int[] piece, int[] area, boolean[] edge) {
+    }
+
+    private static Pieces pieces(int[] d, int w, int h) {
+        int[] piece = new int[d.length];
+        java.util.Arrays.fill(piece, -1);
+        int[] area = new int[16];
+        boolean[] edge = new boolean[16];
+        int[] stack = new int[64];
+        int next = 0;
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] == 0 || piece[i] >= 0) {
+                continue;
+            }
+            if (next == area.length) {
+                area = java.util.Arrays.copyOf(area, 2 * next);
+                edge = java.util.Arrays.copyOf(edge, 2 * next);
+            }
+            int id = next++;
+            int top = 0;
+            stack[top++] = i;
+            piece[i] = id;
+            while (top > 0) {
+                int p = stack[--top];
+                int px = p % w;
+                int py = p / w;
+                area[id]++;
+                edge[id] |= px == 0 || py == 0 || px == w - 1 || py == h - 1;
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int nx = px + dx;
+                        int ny = py + dy;
+                        int q = ny * w + nx;
+                        if (nx >= 0 && ny >= 0 && nx < w && ny < h && d[q] > 0 && piece[q] < 0) {
+                            piece[q] = id;
+                            if (top == stack.length) {
+                                stack = java.util.Arrays.copyOf(stack, 2 * stack.length);
+                            }
+                            stack[top++] = q;
+                        }
+                    }
+                }
+            }
+        }
+        return new Pieces(piece, java.util.Arrays.copyOf(area, next), java.util.Arrays.copyOf(edge, next));
+    }
+
+    /**
+     * The map the rough mask is cut from: on images of {@value Background#SMOOTH_FROM} pixels or more a side, a 3x3
+     * mean (paper grain) less the smooth {@link IlluminationSurface} (light falling off across the page).
+     */
+    private static float[] rough(Plane inkMap) {
+        if (Math.min(inkMap.width(), inkMap.height()) < Background.SMOOTH_FROM) {
+            return inkMap.values();
+        }
+        float[] smooth = Background.boxMean3(inkMap).values();
+        float[] surface = IlluminationSurface.fit(inkMap).values();
+        for (int i = 0; i < smooth.length; i++) {
+            smooth[i] -= surface[i];
+        }
+        return smooth;
+    }
+
+    /** The strokes' typical width in pixels, at least 1. */
+    static int estimate(Plane inkMap) {
+        int w = inkMap.width();
+        int h = inkMap.height();
+        float[] v = rough(inkMap);
+        float lo = Float.MAX_VALUE;
+        float hi = -Float.MAX_VALUE;
+        for (float x : v) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
+        if (hi - lo < 1e-6f) {
+            return 1;
+        }
+        int[] hist = new int[256];
+        for (float x : v) {
+            hist[Threshold.bin((x - lo) / (hi - lo))]++;
+        }
+        float threshold = Threshold.otsu(hist, v.length) * (hi - lo) + lo;
+        int[] d = new int[v.length];
+        int far = w + h;
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i] > threshold ? far : 0;
+        }
+        // Two passes of the chessboard distance: from the top left, then from the bottom right. Outside is paper.
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                if (d[i] == 0) {
+                    continue;
+                }
+                int best = x == 0 || y == 0 ? 0 : d[i - w - 1];
+                best = Math.min(best, y == 0 ? 0 : d[i - w]);
+                best = Math.min(best, y == 0 || x == w - 1 ? 0 : d[i - w + 1]);
+                best = Math.min(best, x == 0 ? 0 : d[i - 1]);
+                d[i] = Math.min(d[i], best + 1);
+            }
+        }
+        for (int y = h - 1; y >= 0; y--) {
+            for (int x = w - 1; x >= 0; x--) {
+                int i = y * w + x;
+                if (d[i] == 0) {
+                    continue;
+                }
+                int best = x == w - 1 || y == h - 1 ? 0 : d[i + w + 1];
+                best = Math.min(best, y == h - 1 ? 0 : d[i + w]);
+                best = Math.min(best, y == h - 1 || x == 0 ? 0 : d[i + w - 1]);
+                best = Math.min(best, x == w - 1 ? 0 : d[i + 1]);
+                d[i] = Math.min(d[i], best + 1);
+            }
+        }
+        Pieces pieces = pieces(d, w, h);
+        // Specks are small beside the largest piece clear of the edge (a stroke), not beside a shadow.
+        int largest = 0;
+        int largestInner = 0;
+        for (int k = 0; k < pieces.area().length; k++) {
+            largest = Math.max(largest, pieces.area()[k]);
+            largestInner = pieces.edge()[k] ? largestInner : Math.max(largestInner, pieces.area()[k]);
+        }
+        int least = (int) Math.max(MIN_AREA, Components.SPECK * (largestInner > 0 ? largestInner : largest));
+        int[] ridge = new int[far + 2];
+        int[] inner = new int[far + 2];
+        int count = 0;
+        int innerCount = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int here = d[y * w + x];
+                if (here == 0 || pieces.area()[pieces.piece()[y * w + x]] < least) {
+                    continue; // paper, or a speck of noise
+                }
+                boolean top = true;
+                for (int dy = -1; dy <= 1 && top; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int nx = x + dx;
+                        int ny = y + dy;
+                        if (nx >= 0 && ny >= 0 && nx < w && ny < h && d[ny * w + nx] > here) {
+                            top = false;
+                            break;
+                        }
+                    }
+                }
+                if (top) {
+                    ridge[Math.min(here, far + 1)]++;
+                    count++;
+                    if (!pieces.edge()[pieces.piece()[y * w + x]]) {
+                        inner[Math.min(here, far + 1)]++;
+                        innerCount++;
+                    }
+                }
+            }
+        }
+        if (count == 0) {
+            return 1;
+        }
+        if (innerCount >= Math.max(10, INNER_SHARE * count)) {
+            ridge = inner;
+            count = innerCount;
+        }
+        int seen = 0;
+        for (int r = 1; r < ridge.length; r++) {
+            seen += ridge[r];
+            if (2 * seen >= count) {
+                return Math.max(1, 2 * r - 1);
+            }
+        }
+        return 1;
+    }
+}
