@@ -172,7 +172,9 @@ class MnistCliTest {
             g.dispose();
             ImageIO.write(row, "png", numbers.resolve("number-" + label + ".png").toFile());
         }
-        Run r = run("predict", "--number", "--model", model.toString(), "--format", "csv", numbers.toString());
+        // The bundled model: how well the rows are read is the point, and a one-epoch model's 10-40% confidences
+        // made the count of exact readings turn on its quirks.
+        Run r = run("predict", "--number", "--format", "csv", numbers.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = r.out().strip().lines().toList();
         assertThat(lines.get(0)).isEqualTo("file,number,confidence");
@@ -183,7 +185,7 @@ class MnistCliTest {
             assertThat(cells[1]).as("three digits read from %s", cells[0]).hasSize(3);
             exact += cells[0].endsWith("number-" + cells[1] + ".png") ? 1 : 0;
         }
-        assertThat(exact).as("numbers read exactly by a one-epoch model").isGreaterThanOrEqualTo(3);
+        assertThat(exact).as("numbers read exactly by the bundled model").isGreaterThanOrEqualTo(5);
     }
 
     @Test
