@@ -34,9 +34,12 @@ final class DjlEngine {
                         e = Engine.getEngine(NAME);
                     } catch (EngineException | IllegalArgumentException ex) {
                         throw new EngineException("[mnist] The djl backend cannot start PyTorch: " + ex.getMessage()
-                                + ". It needs ai.djl.pytorch:pytorch-native-cpu (classifier linux-x86_64) and"
-                                + " ai.djl.pytorch:pytorch-jni " + VERSIONS.getProperty("pytorch")
-                                + " on the classpath, and a writable ~/.djl.ai (or ENGINE_CACHE_DIR).", ex);
+                                + ". It needs ai.djl.pytorch:pytorch-native-cpu " + VERSIONS.getProperty("pytorch")
+                                + " with the classifier for this platform (" + System.getProperty("os.name") + " "
+                                + System.getProperty("os.arch") + "; PyTorch publishes linux-x86_64, linux-aarch64,"
+                                + " osx-aarch64 and win-x86_64, none for macOS on Intel: use mnist-dl4j there) and"
+                                + " ai.djl.pytorch:pytorch-jni on the classpath, and a writable ~/.djl.ai (or"
+                                + " ENGINE_CACHE_DIR). See README.md#platforms", ex);
                     }
                     engine = e;
                 }

@@ -3,13 +3,15 @@ package io.mnist.dl4j;
 import com.sun.jna.Function;
 import io.mnist.api.spi.BuildProperties;
 import java.util.Properties;
+import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Starts ND4J's CPU backend once, with a clear message when it cannot. Natives come from the
- * {@code nd4j-native} jar for linux-x86_64 built with oneDNN, and {@code openblas}, and are unpacked into
- * {@code ~/.javacpp/cache} (redirect with {@code -Dorg.bytedeco.javacpp.cachedir=DIR}). JavaCPP finds the oneDNN
- * build only with the platform extension {@code -onednn}; it is set here unless the caller chose one.
+ * {@code nd4j-native} jar for this platform (on x86_64 the build with oneDNN), and {@code openblas}, and are
+ * unpacked into {@code ~/.javacpp/cache} (redirect with {@code -Dorg.bytedeco.javacpp.cachedir=DIR}). JavaCPP finds
+ * the oneDNN build only with the platform extension {@code -onednn}; it is set here, when that build is on the
+ * classpath, unless the caller chose one.
  *
  * <p>ND4J's natives run on OpenMP (libgomp), whose idle threads by default spin for a while before sleeping. On a
  * machine with few cores they take the CPU from the thread that will hand them the next operation, and single
@@ -28,8 +30,9 @@ final class Dl4jRuntime {
     private static volatile boolean started;
     /** JavaCPP's system property naming the build variant of the natives to load. */
     static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
-    /** Where the oneDNN build keeps its natives on the classpath. */
-    private static final String ONEDNN_NATIVES = "/org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn/";
+    /** Where the oneDNN build for this platform keeps its natives on the classpath. */
+    private static final String ONEDNN_NATIVES = "/org/nd4j/linalg/cpu/nativecpu/bindings/" + Loader.getPlatform()
+            + "-onednn/";
     /** OpenMP's variable for what idle threads do: spin ({@code ACTIVE}) or sleep ({@code PASSIVE}). */
     static final String WAIT_POLICY = "OMP_WAIT_POLICY";
     /** JavaCPP's system property: the resident memory above which it collects garbage before allocating. */
@@ -61,8 +64,9 @@ final class Dl4jRuntime {
                 } catch (RuntimeException | LinkageError e) {
                     throw new IllegalStateException("[mnist] The dl4j backend cannot start ND4J's CPU backend: "
                             + e + ". It needs org.nd4j:nd4j-native " + VERSIONS.getProperty("dl4j")
-                            + " with classifier linux-x86_64-onednn on the classpath and a writable ~/.javacpp/cache"
-                            + " (or -Dorg.bytedeco.javacpp.cachedir=DIR). See README.md#the-dl4j-backend", e);
+                            + " with the classifier for " + Loader.getPlatform() + " (on x86_64 the -onednn one) on the"
+                            + " classpath and a writable ~/.javacpp/cache (or -Dorg.bytedeco.javacpp.cachedir=DIR)."
+                            + " See README.md#platforms", e);
                 }
                 started = true;
             }
