@@ -12,6 +12,8 @@ module io.mnist.api {
     requires transitive java.desktop;
     requires com.fasterxml.jackson.databind;
     requires org.apache.commons.compress;
+    // EXIF orientation. The jar declares no module name, so this is the one Java derives from its file name.
+    requires metadata.extractor;
 
     exports io.mnist.api;
     exports io.mnist.api.spi;
