@@ -114,7 +114,7 @@ class Dl4jNetworkTest {
         MultiLayerNetwork old = nchw.create(TrainingConfig.builder().build());
         nchw.setWeights(old, weights);
         ModelInfo info = new ModelInfo("dl4j", Dl4jRuntime.version(), spec, spec.parameterCount(),
-                TrainingConfig.defaults(), List.of(), null, "none");
+                TrainingConfig.defaults(), List.of(), null, null);
         Path file = dir.resolve("nchw.mnist");
         ModelFile.write(file, info, Map.of(Dl4jClassifier.NCHW_PARAMETERS, Dl4jClassifier.encode(old.params())));
 
