@@ -8,11 +8,14 @@ import java.util.Properties;
 /**
  * Starts DJL's PyTorch engine once, offline. Natives come from the {@code pytorch-native-cpu} and
  * {@code pytorch-jni} jars on the classpath and are unpacked into {@code ~/.djl.ai/pytorch} (redirect with the
- * {@code ENGINE_CACHE_DIR} or {@code DJL_CACHE_DIR} environment variable or system property).
+ * {@code ENGINE_CACHE_DIR} or {@code DJL_CACHE_DIR} environment variable or system property). Unless set already,
+ * it sets {@code ai.djl.offline=true} and {@value #GRAPH_OPTIMIZER}{@code =false} (README, "Process-wide settings").
  */
 final class DjlEngine {
     /** The DJL engine name. */
     static final String NAME = "PyTorch";
+    /** DJL's switch for PyTorch's TorchScript graph executor optimisation. */
+    static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
     private static final Properties VERSIONS = BuildProperties.load(DjlEngine.class, "versions.properties");
     private static volatile Engine engine;
 
@@ -29,6 +32,11 @@ final class DjlEngine {
                     // Never download natives or model metadata: everything the engine needs is on the classpath.
                     if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
                         System.setProperty("ai.djl.offline", "true");
+                    }
+                    // The graph executor optimises TorchScript models, which this backend never runs; with it on,
+                    // the engine announces it at INFO on every start.
+                    if (System.getProperty(GRAPH_OPTIMIZER) == null) {
+                        System.setProperty(GRAPH_OPTIMIZER, "false");
                     }
                     try {
                         e = Engine.getEngine(NAME);

@@ -24,6 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * prediction's time in a profile. Unless the caller set that property, it is set to 0 (no check); JavaCPP's limit
  * on the bytes it allocates itself stays, and the classifier frees DL4J's temporaries itself (see
  * {@link Dl4jClassifier}).
+ *
+ * <p>ND4J logs its build, BLAS, cores and memory at INFO when it starts; unless the caller set
+ * {@value #LOG_INITIALIZATION}, it is set to {@code false} (README, "Process-wide settings").
  */
 final class Dl4jRuntime {
     private static final Properties VERSIONS = BuildProperties.load(Dl4jRuntime.class, "versions.properties");
@@ -33,6 +36,8 @@ final class Dl4jRuntime {
     /** Where the oneDNN build for this platform keeps its natives on the classpath. */
     private static final String ONEDNN_NATIVES = "/org/nd4j/linalg/cpu/nativecpu/bindings/" + Loader.getPlatform()
             + "-onednn/";
+    /** ND4J's system property: whether to log the backend's environment when it starts. */
+    static final String LOG_INITIALIZATION = "org.nd4j.log.initialization";
     /** OpenMP's variable for what idle threads do: spin ({@code ACTIVE}) or sleep ({@code PASSIVE}). */
     static final String WAIT_POLICY = "OMP_WAIT_POLICY";
     /** JavaCPP's system property: the resident memory above which it collects garbage before allocating. */
@@ -51,6 +56,10 @@ final class Dl4jRuntime {
                 if (System.getProperty(EXTENSION_PROPERTY) == null
                         && Dl4jRuntime.class.getResource(ONEDNN_NATIVES) != null) {
                     System.setProperty(EXTENSION_PROPERTY, "-onednn");
+                }
+                // ND4J describes its build, BLAS, cores and memory at INFO on every start, about a dozen lines.
+                if (System.getProperty(LOG_INITIALIZATION) == null) {
+                    System.setProperty(LOG_INITIALIZATION, "false");
                 }
                 if (System.getProperty(MAX_PHYSICAL_BYTES) == null) {
                     System.setProperty(MAX_PHYSICAL_BYTES, "0");
