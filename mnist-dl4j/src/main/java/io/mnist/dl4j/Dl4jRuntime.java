@@ -3,7 +3,6 @@ package io.mnist.dl4j;
 import com.sun.jna.Function;
 import io.mnist.api.spi.BuildProperties;
 import java.util.Properties;
-import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -34,8 +33,7 @@ final class Dl4jRuntime {
     /** JavaCPP's system property naming the build variant of the natives to load. */
     static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
     /** Where the oneDNN build for this platform keeps its natives on the classpath. */
-    private static final String ONEDNN_NATIVES = "/org/nd4j/linalg/cpu/nativecpu/bindings/" + Loader.getPlatform()
-            + "-onednn/";
+    private static final String ONEDNN_NATIVES = "/org/nd4j/linalg/cpu/nativecpu/bindings/" + platform() + "-onednn/";
     /** ND4J's system property: whether to log the backend's environment when it starts. */
     static final String LOG_INITIALIZATION = "org.nd4j.log.initialization";
     /** OpenMP's variable for what idle threads do: spin ({@code ACTIVE}) or sleep ({@code PASSIVE}). */
@@ -73,7 +71,7 @@ final class Dl4jRuntime {
                 } catch (RuntimeException | LinkageError e) {
                     throw new IllegalStateException("[mnist] The dl4j backend cannot start ND4J's CPU backend: "
                             + e + ". It needs org.nd4j:nd4j-native " + VERSIONS.getProperty("dl4j")
-                            + " with the classifier for " + Loader.getPlatform() + " (on x86_64 the -onednn one) on the"
+                            + " with the classifier for " + platform() + " (on x86_64 the -onednn one) on the"
                             + " classpath and a writable ~/.javacpp/cache (or -Dorg.bytedeco.javacpp.cachedir=DIR)."
                             + " See README.md#platforms", e);
                 }
@@ -93,6 +91,26 @@ final class Dl4jRuntime {
             System.err.println("[mnist] Could not set " + name + "=" + value + " for ND4J's OpenMP threads (" + e
                     + "); set it in the environment to avoid slow single predictions");
         }
+    }
+
+    /**
+     * JavaCPP's name of this platform ({@code linux-x86_64}, {@code macosx-arm64}, ...), worked out here rather than
+     * asked of JavaCPP's Loader: loading JavaCPP's classes would fix its settings before {@link #check()} sets them.
+     */
+    static String platform() {
+        String named = System.getProperty("org.bytedeco.javacpp.platform");
+        if (named != null) {
+            return named;
+        }
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(java.util.Locale.ROOT);
+        String osName = os.startsWith("mac") ? "macosx" : os.startsWith("windows") ? "windows" : os;
+        String archName = switch (arch) {
+            case "amd64", "x86-64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "arm64";
+            default -> arch;
+        };
+        return osName + "-" + archName;
     }
 
     /** The C library's value of an environment variable, or null. */

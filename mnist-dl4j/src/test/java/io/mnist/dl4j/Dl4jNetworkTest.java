@@ -48,6 +48,12 @@ class Dl4jNetworkTest {
     }
 
     @Test
+    void namesThisPlatformAsJavaCppDoes() {
+        Dl4jRuntime.check(); // JavaCPP's classes load only after the runtime has set JavaCPP's properties
+        assertThat(Dl4jRuntime.platform()).isEqualTo(org.bytedeco.javacpp.Loader.getPlatform());
+    }
+
+    @Test
     void javaCppDoesNotReadResidentMemoryOnEveryAllocationUnlessAsked() {
         Dl4jRuntime.check();
         assertThat(org.bytedeco.javacpp.Pointer.maxPhysicalBytes()).as("JavaCPP's resident memory limit (0: none)")
