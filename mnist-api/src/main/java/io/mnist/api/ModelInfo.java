@@ -13,13 +13,18 @@ import java.util.Objects;
  * @param training       the recipe it was trained with
  * @param history        one entry per trained epoch (empty if unknown)
  * @param testAccuracy   accuracy on the validation set after the last epoch, or {@code null} if not measured
- * @param trainingData   where the training images came from (file, digest, slice), or {@code null} if unknown
+ * @param trainingData   which images it was trained on, or {@code null} if unknown
  * @param convertedFrom  if the weights were trained on another backend and converted: that backend, its version
  *                       and what was measured on both; {@code null} if trained on this backend
  */
 public record ModelInfo(String backend, String backendVersion, NetworkSpec network, long parameterCount,
                         TrainingConfig training, List<EpochResult> history, Double testAccuracy,
-                        String trainingData, String convertedFrom) {
+                        TrainingData trainingData, Conversion convertedFrom) {
+    /**
+     * Checks the required parts.
+     *
+     * @throws NullPointerException if {@code backend}, {@code backendVersion} or {@code network} is null
+     */
     public ModelInfo {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(backendVersion, "backendVersion");
@@ -27,23 +32,46 @@ public record ModelInfo(String backend, String backendVersion, NetworkSpec netwo
         history = history == null ? List.of() : List.copyOf(history);
     }
 
-    /** A model trained on {@code backend} itself. */
+    /**
+     * A model trained on {@code backend} itself.
+     *
+     * @param backend        the backend's name
+     * @param backendVersion the backend's engine version
+     * @param network        the network
+     * @param parameterCount trainable parameters, as the engine counts them
+     * @param training       the recipe it was trained with
+     * @param history        one entry per trained epoch
+     * @param testAccuracy   accuracy on the validation set after the last epoch, or {@code null}
+     * @param trainingData   which images it was trained on, or {@code null}
+     */
     public ModelInfo(String backend, String backendVersion, NetworkSpec network, long parameterCount,
-                     TrainingConfig training, List<EpochResult> history, Double testAccuracy, String trainingData) {
+                     TrainingConfig training, List<EpochResult> history, Double testAccuracy,
+                     TrainingData trainingData) {
         this(backend, backendVersion, network, parameterCount, training, history, testAccuracy, trainingData, null);
     }
 
     /**
      * This model as converted to another backend: the training record stays, the backend changes, and
      * {@code convertedFrom} says where the weights were trained.
+     *
+     * @param toBackend        the backend the weights move to
+     * @param toBackendVersion its engine version
+     * @param toParameterCount trainable parameters as that engine counts them
+     * @param check            what was measured on both sides, or {@code null} if the conversion was not checked
+     * @return the converted model's info
      */
-    public ModelInfo convertedTo(String toBackend, String toBackendVersion, long toParameterCount, String note) {
-        String from = backend + " (" + backendVersion + ")" + (note == null || note.isBlank() ? "" : "; " + note);
+    public ModelInfo convertedTo(String toBackend, String toBackendVersion, long toParameterCount,
+                                 Conversion.Check check) {
         return new ModelInfo(toBackend, toBackendVersion, network, toParameterCount, training, history, testAccuracy,
-                trainingData, convertedFrom == null ? from : from + "; before that " + convertedFrom);
+                trainingData, new Conversion(backend, backendVersion, check, convertedFrom));
     }
 
-    /** This model info with {@code accuracy} as its test accuracy, e.g. measured again after a conversion. */
+    /**
+     * This model info with {@code accuracy} as its test accuracy, e.g. measured again after a conversion.
+     *
+     * @param accuracy the test accuracy, or {@code null}
+     * @return a copy with that accuracy
+     */
     public ModelInfo withTestAccuracy(Double accuracy) {
         return new ModelInfo(backend, backendVersion, network, parameterCount, training, history, accuracy,
                 trainingData, convertedFrom);

@@ -1,8 +1,5 @@
 package io.mnist.api;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,7 +70,6 @@ public record NetworkSpec(List<Layer> layers, Initializer initializer) {
     }
 
     /** The number of trainable parameters this spec defines (weights and biases). */
-    @JsonIgnore
     public long parameterCount() {
         long total = 0;
         List<int[]> shapes = shapes(layers);
@@ -88,7 +84,6 @@ public record NetworkSpec(List<Layer> layers, Initializer initializer) {
      * and dropout are left out: they cost a few per cent). Training costs about three times as much (forward,
      * gradient of the input, gradient of the weights), so FLOP/s = 2 x multiply-adds x images/s (x 3 in training).
      */
-    @JsonIgnore
     public long multiplyAddsPerImage() {
         long total = 0;
         List<int[]> shapes = shapes(layers);
@@ -127,14 +122,7 @@ public record NetworkSpec(List<Layer> layers, Initializer initializer) {
         HE_NORMAL
     }
 
-    /** One layer of the network. */
-    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-    @JsonSubTypes({
-            @JsonSubTypes.Type(value = Conv2D.class, name = "conv2d"),
-            @JsonSubTypes.Type(value = MaxPool.class, name = "maxpool"),
-            @JsonSubTypes.Type(value = Dropout.class, name = "dropout"),
-            @JsonSubTypes.Type(value = Flatten.class, name = "flatten"),
-            @JsonSubTypes.Type(value = Dense.class, name = "dense")})
+    /** One layer of the network. In a model file each is written with its kind as {@code "type"}. */
     public sealed interface Layer permits Conv2D, MaxPool, Dropout, Flatten, Dense {
         /** The output shape for an input of {@code in}; throws if the layer cannot take that input. */
         int[] outputShape(int[] in);

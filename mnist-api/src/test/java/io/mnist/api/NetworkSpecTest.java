@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mnist.api.NetworkSpec.Activation;
 import io.mnist.api.NetworkSpec.Dense;
 import io.mnist.api.NetworkSpec.Flatten;
-import io.mnist.api.model.ModelFile;
+import io.mnist.api.internal.ManifestJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +28,9 @@ class NetworkSpecTest {
 
     @Test
     void survivesJsonAsTheManifestStoresIt() throws Exception {
-        String json = ModelFile.json().writeValueAsString(TrainingConfig.defaults());
+        String json = ManifestJson.mapper().writeValueAsString(TrainingConfig.defaults());
         assertThat(json).contains("\"type\" : \"conv2d\"").contains("\"rate\" : 0.25");
-        assertThat(ModelFile.json().readValue(json, TrainingConfig.class)).isEqualTo(TrainingConfig.defaults());
+        assertThat(ManifestJson.mapper().readValue(json, TrainingConfig.class)).isEqualTo(TrainingConfig.defaults());
     }
 
     @Test

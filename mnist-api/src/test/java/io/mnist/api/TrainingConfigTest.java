@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mnist.api.internal.ManifestJson;
 import io.mnist.api.data.MnistDataset;
 import io.mnist.api.fake.FakeBackend;
-import io.mnist.api.model.ModelFile;
 import io.mnist.api.spi.AbstractTrainer;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +34,11 @@ class TrainingConfigTest {
 
     @Test
     void aManifestWrittenBeforeSchedulesReadsAsAConstantRate() throws Exception {
-        ObjectNode json = ModelFile.json().valueToTree(TrainingConfig.pretrained());
+        ObjectNode json = ManifestJson.mapper().valueToTree(TrainingConfig.pretrained());
         assertThat(json.get("learningRateDecay").asDouble()).isEqualTo(0.8);
-        assertThat(ModelFile.json().treeToValue(json, TrainingConfig.class)).isEqualTo(TrainingConfig.pretrained());
+        assertThat(ManifestJson.mapper().treeToValue(json, TrainingConfig.class)).isEqualTo(TrainingConfig.pretrained());
         json.remove("learningRateDecay");
-        assertThat(ModelFile.json().treeToValue(json, TrainingConfig.class).learningRateDecay()).isEqualTo(1.0);
+        assertThat(ManifestJson.mapper().treeToValue(json, TrainingConfig.class).learningRateDecay()).isEqualTo(1.0);
     }
 
     @Test

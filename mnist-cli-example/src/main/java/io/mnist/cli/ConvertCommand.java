@@ -1,5 +1,6 @@
 package io.mnist.cli;
 
+import io.mnist.api.Conversion;
 import io.mnist.api.DigitClassifier;
 import io.mnist.api.DigitClassifiers;
 import io.mnist.api.DigitImage;
@@ -58,11 +59,10 @@ final class ConvertCommand extends Subcommand {
                         + " differ by up to %.2e from the original's on the test set (allowed %.0e); nothing was"
                         + " written.", worst, TOLERANCE));
             }
-            String note = String.format(Locale.ROOT, "test accuracy %.4f there, %.4f here; largest probability"
-                    + " difference on the %d test images %.2e", sourceAccuracy, targetAccuracy, test.size(), worst);
+            Conversion.Check check = new Conversion.Check(test.size(), sourceAccuracy, targetAccuracy, worst);
             NetworkWeights weights = source.networkWeights();
             ModelInfo info = source.info().convertedTo(target.name(), target.engineVersion(),
-                    converted.info().parameterCount(), note).withTestAccuracy(targetAccuracy);
+                    converted.info().parameterCount(), check).withTestAccuracy(targetAccuracy);
             if (output.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(output.toAbsolutePath().getParent());
             }
@@ -75,7 +75,7 @@ final class ConvertCommand extends Subcommand {
             m.put("source_accuracy", sourceAccuracy);
             m.put("accuracy", targetAccuracy);
             m.put("largest_probability_difference", worst);
-            m.put("converted_from", info.convertedFrom());
+            m.put("converted_from", info.convertedFrom().toString());
         }
         if (format == Format.json) {
             Json.print(out, m);

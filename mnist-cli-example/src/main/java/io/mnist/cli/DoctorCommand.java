@@ -1,6 +1,7 @@
 package io.mnist.cli;
 
 import io.mnist.api.DigitClassifiers;
+import io.mnist.api.LibraryVersion;
 import io.mnist.api.data.MnistData;
 import io.mnist.api.spi.DigitBackend;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ final class DoctorCommand extends Subcommand {
     @Override
     public Integer call() {
         PrintWriter out = out();
+        out.printf("mnist       %s%n", LibraryVersion.current());
         out.printf("Java        %s (%s), %s %s, %d cores%n", System.getProperty("java.version"),
                 System.getProperty("java.vendor"), System.getProperty("os.name"), System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors());

@@ -3,6 +3,7 @@ package io.mnist.cli;
 import io.mnist.api.BackendNotFoundException;
 import io.mnist.api.DigitClassifier;
 import io.mnist.api.DigitClassifiers;
+import io.mnist.api.LibraryVersion;
 import io.mnist.api.data.IdxFormatException;
 import io.mnist.api.data.MnistDataException;
 import io.mnist.api.model.ModelFileException;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,8 +31,17 @@ import picocli.CommandLine.ScopeType;
 public final class MnistCli {
     /** Exit code when some inputs failed but the rest were processed. */
     public static final int EXIT_PARTIAL = 1;
-    /** Exit code for bad arguments, missing or damaged files, and environment problems. */
+    /**
+     * Exit code for what the user can fix: bad arguments, a missing, damaged or unreadable file, a model of another
+     * backend, no usable backend or natives, missing MNIST data.
+     */
     public static final int EXIT_USAGE = 2;
+    /** Exit code for a failure inside the program or an engine (a bug, or out of memory); {@code --verbose} shows where. */
+    public static final int EXIT_INTERNAL = 3;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "On an error, print its stack trace as well as the one-line reason.")
+    boolean verbose;
 
     @Option(names = "--backend", scope = ScopeType.INHERIT, paramLabel = "NAME",
             description = "Backend to use (djl, dl4j); default: -Dmnist.backend, MNIST_BACKEND, the only one present,"
@@ -63,18 +75,49 @@ public final class MnistCli {
 
     /** Runs the command line and returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new MnistCli());
+        return run(new CommandLine(new MnistCli()), out, err, args);
+    }
+
+    /** Runs {@code cli} (the {@code mnist} command, with extra sub-commands in tests) and returns the exit code. */
+    static int run(CommandLine cli, PrintWriter out, PrintWriter err, String... args) {
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            commandLine.getErr().println("mnist: " + explain(e));
-            commandLine.getErr().flush();
-            return EXIT_USAGE;
-        });
-        int code = cli.execute(args);
+        // --verbose is a flag of every command (inherited), so its presence anywhere in the arguments is the answer.
+        boolean verbose = List.of(args).contains("--verbose");
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> report(e, commandLine.getErr(), verbose));
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (Error e) {
+            // picocli passes on Errors (out of memory, a native library that cannot link); they are internal too.
+            code = report(e, err, verbose);
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Prints the one-line reason (and, if asked, the stack trace) and returns the exit code for {@code e}. */
+    static int report(Throwable e, PrintWriter err, boolean verbose) {
+        int code = exitCode(e);
+        err.println("mnist: " + (code == EXIT_INTERNAL ? "internal error: " + e
+                + (verbose ? "" : " (run again with --verbose for the stack trace)") : explain(e)));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    /** {@link #EXIT_USAGE} for what the user can fix, {@link #EXIT_INTERNAL} for anything else. */
+    static int exitCode(Throwable e) {
+        boolean userCanFix = e instanceof IOException || e instanceof ModelFileException
+                || e instanceof BackendNotFoundException || e instanceof MnistDataException
+                || e instanceof IdxFormatException || e instanceof IllegalArgumentException
+                || e instanceof CommandLine.ParameterException
+                // the backends' "cannot start the engine: it needs ... on the classpath" (natives, cache dir)
+                || e.getMessage() != null && e.getMessage().startsWith("[mnist] ");
+        return userCanFix ? EXIT_USAGE : EXIT_INTERNAL;
     }
 
     public static void main(String[] args) {
@@ -82,26 +125,27 @@ public final class MnistCli {
     }
 
     /** A one-line reason for a failure, with what to do where the exception does not say it. */
-    static String explain(Exception e) {
+    static String explain(Throwable e) {
         if (e instanceof NoSuchFileException n) {
             return n.getFile() + ": no such file. Check the path (relative paths start from "
                     + Path.of("").toAbsolutePath() + ").";
         }
-        if (e instanceof ModelFileException || e instanceof BackendNotFoundException
-                || e instanceof MnistDataException || e instanceof IdxFormatException
-                || e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+        if (exitCode(e) == EXIT_USAGE && e.getMessage() != null) {
             return e.getMessage();
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
-    /** The version of this program and of each backend present. */
+    /** The version of this program (that of the mnist-api it runs on) and of each backend present. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String own = MnistCli.class.getPackage().getImplementationVersion();
-            return new String[] {"mnist " + (own == null ? "(development build)" : own),
-                    "backends: " + String.join(", ", DigitClassifiers.available())};
+            List<String> lines = new ArrayList<>();
+            lines.add("mnist " + LibraryVersion.current());
+            for (String name : DigitClassifiers.available()) {
+                lines.add("backend " + name + ": " + DigitClassifiers.backend(name).engineVersion());
+            }
+            return lines.toArray(String[]::new);
         }
     }
 }

@@ -8,11 +8,14 @@ import java.util.Properties;
 /**
  * Starts DJL's PyTorch engine once, offline. Natives come from the {@code pytorch-native-cpu} and
  * {@code pytorch-jni} jars on the classpath and are unpacked into {@code ~/.djl.ai/pytorch} (redirect with the
- * {@code ENGINE_CACHE_DIR} or {@code DJL_CACHE_DIR} environment variable or system property).
+ * {@code ENGINE_CACHE_DIR} or {@code DJL_CACHE_DIR} environment variable or system property). Unless set already,
+ * it sets {@code ai.djl.offline=true} and {@value #GRAPH_OPTIMIZER}{@code =false} (README, "Process-wide settings").
  */
 final class DjlEngine {
     /** The DJL engine name. */
     static final String NAME = "PyTorch";
+    /** DJL's switch for PyTorch's TorchScript graph executor optimisation. */
+    static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
     private static final Properties VERSIONS = BuildProperties.load(DjlEngine.class, "versions.properties");
     private static volatile Engine engine;
 
@@ -30,13 +33,21 @@ final class DjlEngine {
                     if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
                         System.setProperty("ai.djl.offline", "true");
                     }
+                    // The graph executor optimises TorchScript models, which this backend never runs; with it on,
+                    // the engine announces it at INFO on every start.
+                    if (System.getProperty(GRAPH_OPTIMIZER) == null) {
+                        System.setProperty(GRAPH_OPTIMIZER, "false");
+                    }
                     try {
                         e = Engine.getEngine(NAME);
                     } catch (EngineException | IllegalArgumentException ex) {
                         throw new EngineException("[mnist] The djl backend cannot start PyTorch: " + ex.getMessage()
-                                + ". It needs ai.djl.pytorch:pytorch-native-cpu (classifier linux-x86_64) and"
-                                + " ai.djl.pytorch:pytorch-jni " + VERSIONS.getProperty("pytorch")
-                                + " on the classpath, and a writable ~/.djl.ai (or ENGINE_CACHE_DIR).", ex);
+                                + ". It needs ai.djl.pytorch:pytorch-native-cpu " + VERSIONS.getProperty("pytorch")
+                                + " with the classifier for this platform (" + System.getProperty("os.name") + " "
+                                + System.getProperty("os.arch") + "; PyTorch publishes linux-x86_64, linux-aarch64,"
+                                + " osx-aarch64 and win-x86_64, none for macOS on Intel: use mnist-dl4j there) and"
+                                + " ai.djl.pytorch:pytorch-jni on the classpath, and a writable ~/.djl.ai (or"
+                                + " ENGINE_CACHE_DIR). See README.md#platforms", ex);
                     }
                     engine = e;
                 }

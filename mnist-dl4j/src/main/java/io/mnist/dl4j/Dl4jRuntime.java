@@ -7,9 +7,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Starts ND4J's CPU backend once, with a clear message when it cannot. Natives come from the
- * {@code nd4j-native} jar for linux-x86_64 built with oneDNN, and {@code openblas}, and are unpacked into
- * {@code ~/.javacpp/cache} (redirect with {@code -Dorg.bytedeco.javacpp.cachedir=DIR}). JavaCPP finds the oneDNN
- * build only with the platform extension {@code -onednn}; it is set here unless the caller chose one.
+ * {@code nd4j-native} jar for this platform (on x86_64 the build with oneDNN), and {@code openblas}, and are
+ * unpacked into {@code ~/.javacpp/cache} (redirect with {@code -Dorg.bytedeco.javacpp.cachedir=DIR}). JavaCPP finds
+ * the oneDNN build only with the platform extension {@code -onednn}; it is set here, when that build is on the
+ * classpath, unless the caller chose one.
  *
  * <p>ND4J's natives run on OpenMP (libgomp), whose idle threads by default spin for a while before sleeping. On a
  * machine with few cores they take the CPU from the thread that will hand them the next operation, and single
@@ -22,14 +23,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * prediction's time in a profile. Unless the caller set that property, it is set to 0 (no check); JavaCPP's limit
  * on the bytes it allocates itself stays, and the classifier frees DL4J's temporaries itself (see
  * {@link Dl4jClassifier}).
+ *
+ * <p>ND4J logs its build, BLAS, cores and memory at INFO when it starts; unless the caller set
+ * {@value #LOG_INITIALIZATION}, it is set to {@code false} (README, "Process-wide settings").
  */
 final class Dl4jRuntime {
     private static final Properties VERSIONS = BuildProperties.load(Dl4jRuntime.class, "versions.properties");
     private static volatile boolean started;
     /** JavaCPP's system property naming the build variant of the natives to load. */
     static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
-    /** Where the oneDNN build keeps its natives on the classpath. */
-    private static final String ONEDNN_NATIVES = "/org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn/";
+    /** Where the oneDNN build for this platform keeps its natives on the classpath. */
+    private static final String ONEDNN_NATIVES = "/org/nd4j/linalg/cpu/nativecpu/bindings/" + platform() + "-onednn/";
+    /** ND4J's system property: whether to log the backend's environment when it starts. */
+    static final String LOG_INITIALIZATION = "org.nd4j.log.initialization";
     /** OpenMP's variable for what idle threads do: spin ({@code ACTIVE}) or sleep ({@code PASSIVE}). */
     static final String WAIT_POLICY = "OMP_WAIT_POLICY";
     /** JavaCPP's system property: the resident memory above which it collects garbage before allocating. */
@@ -49,6 +55,10 @@ final class Dl4jRuntime {
                         && Dl4jRuntime.class.getResource(ONEDNN_NATIVES) != null) {
                     System.setProperty(EXTENSION_PROPERTY, "-onednn");
                 }
+                // ND4J describes its build, BLAS, cores and memory at INFO on every start, about a dozen lines.
+                if (System.getProperty(LOG_INITIALIZATION) == null) {
+                    System.setProperty(LOG_INITIALIZATION, "false");
+                }
                 if (System.getProperty(MAX_PHYSICAL_BYTES) == null) {
                     System.setProperty(MAX_PHYSICAL_BYTES, "0");
                 }
@@ -61,8 +71,9 @@ final class Dl4jRuntime {
                 } catch (RuntimeException | LinkageError e) {
                     throw new IllegalStateException("[mnist] The dl4j backend cannot start ND4J's CPU backend: "
                             + e + ". It needs org.nd4j:nd4j-native " + VERSIONS.getProperty("dl4j")
-                            + " with classifier linux-x86_64-onednn on the classpath and a writable ~/.javacpp/cache"
-                            + " (or -Dorg.bytedeco.javacpp.cachedir=DIR). See README.md#the-dl4j-backend", e);
+                            + " with the classifier for " + platform() + " (on x86_64 the -onednn one) on the"
+                            + " classpath and a writable ~/.javacpp/cache (or -Dorg.bytedeco.javacpp.cachedir=DIR)."
+                            + " See README.md#platforms", e);
                 }
                 started = true;
             }
@@ -80,6 +91,26 @@ final class Dl4jRuntime {
             System.err.println("[mnist] Could not set " + name + "=" + value + " for ND4J's OpenMP threads (" + e
                     + "); set it in the environment to avoid slow single predictions");
         }
+    }
+
+    /**
+     * JavaCPP's name of this platform ({@code linux-x86_64}, {@code macosx-arm64}, ...), worked out here rather than
+     * asked of JavaCPP's Loader: loading JavaCPP's classes would fix its settings before {@link #check()} sets them.
+     */
+    static String platform() {
+        String named = System.getProperty("org.bytedeco.javacpp.platform");
+        if (named != null) {
+            return named;
+        }
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(java.util.Locale.ROOT);
+        String osName = os.startsWith("mac") ? "macosx" : os.startsWith("windows") ? "windows" : os;
+        String archName = switch (arch) {
+            case "amd64", "x86-64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "arm64";
+            default -> arch;
+        };
+        return osName + "-" + archName;
     }
 
     /** The C library's value of an environment variable, or null. */

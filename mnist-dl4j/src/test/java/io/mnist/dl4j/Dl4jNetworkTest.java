@@ -48,6 +48,12 @@ class Dl4jNetworkTest {
     }
 
     @Test
+    void namesThisPlatformAsJavaCppDoes() {
+        Dl4jRuntime.check(); // JavaCPP's classes load only after the runtime has set JavaCPP's properties
+        assertThat(Dl4jRuntime.platform()).isEqualTo(org.bytedeco.javacpp.Loader.getPlatform());
+    }
+
+    @Test
     void javaCppDoesNotReadResidentMemoryOnEveryAllocationUnlessAsked() {
         Dl4jRuntime.check();
         assertThat(org.bytedeco.javacpp.Pointer.maxPhysicalBytes()).as("JavaCPP's resident memory limit (0: none)")
@@ -114,7 +120,7 @@ class Dl4jNetworkTest {
         MultiLayerNetwork old = nchw.create(TrainingConfig.builder().build());
         nchw.setWeights(old, weights);
         ModelInfo info = new ModelInfo("dl4j", Dl4jRuntime.version(), spec, spec.parameterCount(),
-                TrainingConfig.defaults(), List.of(), null, "none");
+                TrainingConfig.defaults(), List.of(), null, null);
         Path file = dir.resolve("nchw.mnist");
         ModelFile.write(file, info, Map.of(Dl4jClassifier.NCHW_PARAMETERS, Dl4jClassifier.encode(old.params())));
 

@@ -58,6 +58,25 @@ public final class MnistDataset {
         return new MnistDataset(name, pixels.clone(), labels.clone(), 0, labels.length);
     }
 
+    /**
+     * Where the data came from, without the slice: for {@link MnistData}'s sets the image file and the start of its
+     * SHA-256.
+     *
+     * @return the name given when the whole set was made
+     */
+    public String source() {
+        return name;
+    }
+
+    /**
+     * Where this dataset starts in its {@link #source()}: 0 unless it is a {@link #slice(int, int)}.
+     *
+     * @return the index in the source of this dataset's first image
+     */
+    public int offset() {
+        return offset;
+    }
+
     /** Where the data came from, and which part of it. */
     public String name() {
         return offset == 0 && size == labels.length ? name : name + " [" + offset + ", " + (offset + size) + ")";

@@ -1,11 +1,11 @@
 package io.mnist.api.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.mnist.api.ModelInfo;
 import io.mnist.api.data.Sha256;
+import io.mnist.api.internal.ManifestJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,18 +31,11 @@ import java.util.zip.ZipOutputStream;
  * half a model. Reading verifies the structure, the format version and every digest before a backend sees a byte.
  */
 public final class ModelFile {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = ManifestJson.mapper();
     private static final int LOCAL_HEADER = 0x04034b50;
     private static final int END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 
     private ModelFile() {
-    }
-
-    /** The JSON mapper used for manifests, for code that shows a manifest to people. */
-    public static ObjectMapper json() {
-        return JSON;
     }
 
     /**
@@ -158,7 +151,7 @@ public final class ModelFile {
     }
 
     private static ModelManifest parseManifest(byte[] json, String source) throws ModelFileException {
-        com.fasterxml.jackson.databind.JsonNode tree;
+        JsonNode tree;
         try {
             tree = JSON.readTree(json);
         } catch (IOException e) {

@@ -19,11 +19,20 @@ public record ModelManifest(String format, int formatVersion, ModelInfo model, P
                             Map<String, String> entries) {
     /** The marker that tells our model files from other zips. */
     public static final String FORMAT = "mnist-model";
-    /** The format version this library writes and the newest it reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The format version this library writes and the newest it reads. Version 2 records the training data and
+     * conversions as objects ({@link io.mnist.api.TrainingData}, {@link io.mnist.api.Conversion}) where version 1
+     * wrote sentences; version 1 files still load.
+     */
+    public static final int FORMAT_VERSION = 2;
     /** The manifest's entry name; always the first entry. */
     public static final String ENTRY = "manifest.json";
 
+    /**
+     * Checks the required parts and copies the digests.
+     *
+     * @throws NullPointerException if {@code format} or {@code model} is null
+     */
     public ModelManifest {
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(model, "model");

@@ -7,6 +7,7 @@ import io.mnist.api.Evaluation;
 import io.mnist.api.ModelInfo;
 import io.mnist.api.Trainer;
 import io.mnist.api.TrainingConfig;
+import io.mnist.api.TrainingData;
 import io.mnist.api.TrainingListener;
 import io.mnist.api.data.MnistDataset;
 import io.mnist.api.image.Augmenter;
@@ -140,7 +141,7 @@ public abstract class AbstractTrainer implements Trainer {
             double last = history.get(history.size() - 1).testAccuracy();
             ModelInfo info = new ModelInfo(backend.name(), backend.engineVersion(), config.network(),
                     session.parameterCount(), config, history, Double.isNaN(last) ? null : last,
-                    train.name() + ", " + train.size() + " images");
+                    TrainingData.of(train));
             DigitClassifier classifier = session.toClassifier(info);
             listener.onTrainingEnd(info);
             return classifier;

@@ -259,8 +259,9 @@ public abstract class DigitBackendContract {
         });
         try (DigitClassifier copy = DigitClassifiers.convert(model, backend().name())) {
             assertThat(copy.info().backend()).isEqualTo(backend().name());
-            assertThat(copy.info().convertedFrom()).as("the copy says where its weights come from")
-                    .startsWith(backend().name() + " (");
+            assertThat(copy.info().convertedFrom().backend()).as("the copy says where its weights come from")
+                    .isEqualTo(backend().name());
+            assertThat(copy.info().convertedFrom().backendVersion()).isEqualTo(backend().engineVersion());
             assertThat(copy.info().history()).as("the training record moves with the weights")
                     .isEqualTo(model.info().history());
             assertThat(copy.networkWeights()).as("weights exported again after import").isEqualTo(weights);
@@ -291,7 +292,8 @@ public abstract class DigitBackendContract {
             assertThat(info.backend()).isEqualTo(backend().name());
             assertThat(info.training()).as("trained with the documented recipe").isEqualTo(
                     TrainingConfig.pretrained());
-            assertThat(info.trainingData()).as("the manifest names the training data").contains("sha256");
+            assertThat(info.trainingData().source()).as("the manifest names the training data").contains("sha256");
+            assertThat(info.trainingData().images()).as("trained on the whole training set").isEqualTo(60_000);
             MnistDataset all = MnistData.test();
             Evaluation ev = bundled.evaluate(all);
             System.out.printf("[contract] %s bundled model: %,d bytes, loaded in %.0f ms, accuracy %.4f on %,d test"

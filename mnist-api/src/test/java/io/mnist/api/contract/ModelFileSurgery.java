@@ -1,8 +1,8 @@
 package io.mnist.api.contract;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mnist.api.internal.ManifestJson;
 import io.mnist.api.data.Sha256;
-import io.mnist.api.model.ModelFile;
 import io.mnist.api.model.ModelManifest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -45,7 +45,7 @@ public final class ModelFileSurgery {
             while ((e = zip.getNextEntry()) != null) {
                 byte[] content = zip.readAllBytes();
                 if (e.getName().equals(ModelManifest.ENTRY)) {
-                    manifest = (ObjectNode) ModelFile.json().readTree(content);
+                    manifest = (ObjectNode) ManifestJson.mapper().readTree(content);
                 } else {
                     entries.put(e.getName(), entryEdit.apply(e.getName(), content));
                 }
@@ -61,7 +61,7 @@ public final class ModelFileSurgery {
         }
         try (OutputStream out = Files.newOutputStream(target); ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.putNextEntry(new ZipEntry(ModelManifest.ENTRY));
-            zip.write(ModelFile.json().writeValueAsBytes(manifest));
+            zip.write(ManifestJson.mapper().writeValueAsBytes(manifest));
             zip.closeEntry();
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey()));

@@ -8,6 +8,7 @@ import io.mnist.api.EpochResult;
 import io.mnist.api.ModelInfo;
 import io.mnist.api.NetworkSpec;
 import io.mnist.api.TrainingConfig;
+import io.mnist.api.TrainingData;
 import io.mnist.api.contract.ModelFileSurgery;
 import io.mnist.api.data.Sha256;
 import java.io.IOException;
@@ -33,7 +34,7 @@ class ModelFileTest {
 
     static ModelInfo info(String backend) {
         return new ModelInfo(backend, "test 1", NetworkSpec.seed(), 1_199_882L, TrainingConfig.defaults(),
-                List.of(new EpochResult(1, 0.2, 0.94, 0.1, 0.97, 12.5)), 0.97, "train [0, 6000)");
+                List.of(new EpochResult(1, 0.2, 0.94, 0.1, 0.97, 12.5)), 0.97, new TrainingData("train", 0, 6000));
     }
 
     @Test
@@ -44,7 +45,9 @@ class ModelFileTest {
         ModelArchive archive = ModelFile.read(file);
         ModelManifest m = archive.manifest();
         assertThat(m.format()).isEqualTo("mnist-model");
-        assertThat(m.formatVersion()).isEqualTo(1);
+        assertThat(m.formatVersion()).isEqualTo(2);
+        assertThat(m.provenance().library()).as("the library version, read back from the build")
+                .isEqualTo(io.mnist.api.LibraryVersion.current()).doesNotContain("development");
         assertThat(m.model()).isEqualTo(info("fake"));
         assertThat(m.entries()).containsExactly(Map.entry("w.bin", Sha256.hex(weights)));
         assertThat(m.provenance().java()).contains(System.getProperty("java.version"));
@@ -179,10 +182,10 @@ class ModelFileTest {
     void rejectsANewerFormatButReadsOlderFieldsItDoesNotKnow() throws IOException {
         Path file = dir.resolve("m.mnist");
         ModelFile.write(file, info("fake"), Map.of("w.bin", new byte[10]));
-        Path newer = ModelFileSurgery.rewritten(file, dir.resolve("v2.mnist"), m -> m.put("formatVersion", 2),
+        Path newer = ModelFileSurgery.rewritten(file, dir.resolve("v3.mnist"), m -> m.put("formatVersion", 3),
                 (n, b) -> b, false);
         assertThatThrownBy(() -> ModelFile.read(newer)).isInstanceOf(UnsupportedModelVersionException.class)
-                .hasMessage(newer + " uses model format version 2, newer than version 1 that this mnist-api reads."
+                .hasMessage(newer + " uses model format version 3, newer than version 2 that this mnist-api reads."
                         + " Upgrade io.mnist:mnist-api and the backend to the version that wrote it.");
         Path extra = ModelFileSurgery.rewritten(file, dir.resolve("extra.mnist"), m -> m.put("comment", "hi"),
                 (n, b) -> b, false);

@@ -1,0 +1,144 @@
+package io.mnist.api.internal;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.mnist.api.Conversion;
+import io.mnist.api.NetworkSpec;
+import io.mnist.api.TrainingData;
+import java.io.IOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How model manifests map to JSON. The API's types carry no Jackson annotations (Jackson is an implementation
+ * detail of the model file, not part of the API), so the mapping lives here as mix-ins and deserializers. Not
+ * exported from the module; public only for the contract kit's tests, which edit manifests.
+ *
+ * <p>Files of format version 1 recorded the training data and a conversion as sentences; they are read into the
+ * typed records here, so the models bundled before version 2 still load with their provenance.
+ */
+public final class ManifestJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addMixIn(NetworkSpec.class, NetworkSpecMixIn.class)
+            .addMixIn(NetworkSpec.Layer.class, LayerMixIn.class)
+            .registerModule(new SimpleModule("mnist-manifest")
+                    .addDeserializer(TrainingData.class, new TrainingDataDeserializer())
+                    .addDeserializer(Conversion.class, new ConversionDeserializer()));
+
+    private ManifestJson() {
+    }
+
+    /**
+     * The mapper for manifests and the records in them; configured once, thread-safe.
+     *
+     * @return the shared mapper
+     */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** Derived numbers are not part of the file. */
+    abstract static class NetworkSpecMixIn {
+        @JsonIgnore
+        abstract long parameterCount();
+
+        @JsonIgnore
+        abstract long multiplyAddsPerImage();
+    }
+
+    /** A layer is written with its kind as {@code "type"}. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    @JsonSubTypes({
+            @JsonSubTypes.Type(value = NetworkSpec.Conv2D.class, name = "conv2d"),
+            @JsonSubTypes.Type(value = NetworkSpec.MaxPool.class, name = "maxpool"),
+            @JsonSubTypes.Type(value = NetworkSpec.Dropout.class, name = "dropout"),
+            @JsonSubTypes.Type(value = NetworkSpec.Flatten.class, name = "flatten"),
+            @JsonSubTypes.Type(value = NetworkSpec.Dense.class, name = "dense")})
+    interface LayerMixIn {
+    }
+
+    /** {@code "train-images-idx3-ubyte (sha256 ba891046e650) [0, 6000), 6000 images"}, as version 1 wrote it. */
+    private static final Pattern LEGACY_TRAINING_DATA =
+            Pattern.compile("(.*?)(?: \\[(\\d+), (\\d+)\\))?, (\\d+) images");
+    /** {@code "djl (DJL 0.36.0 / PyTorch 2.7.1); <check>; before that <conversion>"}, as version 1 wrote it. */
+    private static final Pattern LEGACY_CONVERSION = Pattern.compile("(\\S+) \\(([^)]*)\\)(?:; (.*))?");
+    private static final Pattern LEGACY_CHECK = Pattern.compile("test accuracy ([0-9.]+) there, ([0-9.]+) here;"
+            + " largest probability difference on the (\\d+) test images ([0-9.eE+-]+)(?:; (.*))?");
+    private static final String BEFORE_THAT = "before that ";
+
+    static TrainingData legacyTrainingData(String text) {
+        Matcher m = LEGACY_TRAINING_DATA.matcher(text);
+        if (!m.matches()) {
+            return new TrainingData(text, 0, 0);
+        }
+        int count = Integer.parseInt(m.group(4));
+        return m.group(2) == null ? new TrainingData(m.group(1), 0, count)
+                : new TrainingData(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+    }
+
+    static Conversion legacyConversion(String text) {
+        Matcher m = LEGACY_CONVERSION.matcher(text);
+        if (!m.matches()) {
+            return new Conversion(text, "", null, null);
+        }
+        String rest = m.group(3);
+        Conversion.Check check = null;
+        if (rest != null) {
+            Matcher c = LEGACY_CHECK.matcher(rest);
+            if (c.matches()) {
+                check = new Conversion.Check(Integer.parseInt(c.group(3)), Double.parseDouble(c.group(1)),
+                        Double.parseDouble(c.group(2)), Double.parseDouble(c.group(4)));
+                rest = c.group(5);
+            }
+        }
+        Conversion earlier = rest != null && rest.startsWith(BEFORE_THAT)
+                ? legacyConversion(rest.substring(BEFORE_THAT.length())) : null;
+        return new Conversion(m.group(1), m.group(2), check, earlier);
+    }
+
+    private static final class TrainingDataDeserializer extends StdDeserializer<TrainingData> {
+        TrainingDataDeserializer() {
+            super(TrainingData.class);
+        }
+
+        @Override
+        public TrainingData deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                return legacyTrainingData(p.getText());
+            }
+            JsonNode n = p.readValueAsTree();
+            return new TrainingData(n.path("source").asText(), n.path("from").asInt(), n.path("to").asInt());
+        }
+    }
+
+    private static final class ConversionDeserializer extends StdDeserializer<Conversion> {
+        ConversionDeserializer() {
+            super(Conversion.class);
+        }
+
+        @Override
+        public Conversion deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                return legacyConversion(p.getText());
+            }
+            JsonNode n = p.readValueAsTree();
+            JsonNode check = n.path("check");
+            JsonNode earlier = n.path("earlier");
+            return new Conversion(n.path("backend").asText(), n.path("backendVersion").asText(),
+                    check.isObject() ? MAPPER.treeToValue(check, Conversion.Check.class) : null,
+                    earlier.isNull() || earlier.isMissingNode() ? null : MAPPER.treeToValue(earlier, Conversion.class));
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/**
+ * Handwritten digit recognition with pluggable engines: the API users program against, the SPI backends
+ * implement, MNIST data, preprocessing and model files. No engine is inside; a backend (mnist-djl, mnist-dl4j)
+ * is found with {@link java.util.ServiceLoader}.
+ *
+ * <p>Exported: {@code io.mnist.api} (classifiers, training, values), {@code io.mnist.api.spi} (for backend
+ * authors), {@code io.mnist.api.data} (MNIST files), {@code io.mnist.api.image} (preprocessing) and
+ * {@code io.mnist.api.model} (model files and their errors). {@code io.mnist.api.internal} stays inside.
+ */
+module io.mnist.api {
+    // BufferedImage is part of the API (predict, preprocessing), so users get java.desktop with it.
+    requires transitive java.desktop;
+    requires com.fasterxml.jackson.databind;
+    requires org.apache.commons.compress;
+    // EXIF orientation. The jar declares no module name, so this is the one Java derives from its file name.
+    requires metadata.extractor;
+
+    exports io.mnist.api;
+    exports io.mnist.api.spi;
+    exports io.mnist.api.data;
+    exports io.mnist.api.image;
+    exports io.mnist.api.model;
+
+    // Jackson reads and writes the manifest's records reflectively.
+    opens io.mnist.api to com.fasterxml.jackson.databind;
+    opens io.mnist.api.model to com.fasterxml.jackson.databind;
+    opens io.mnist.api.internal to com.fasterxml.jackson.databind;
+
+    uses io.mnist.api.spi.DigitBackend;
+}
