@@ -3,12 +3,11 @@ package io.mnist.api;
 import io.mnist.api.data.MnistDataset;
 import io.mnist.api.image.ImageDecoder;
 import io.mnist.api.image.InkImage;
-import io.mnist.api.image.NumberSegmenter;
+import io.mnist.api.image.NumberReader;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -74,22 +73,15 @@ public interface DigitClassifier extends AutoCloseable {
     }
 
     /**
-     * Reads a number written as several digits in one row, left to right. The image is split into digits (see
-     * {@link NumberSegmenter}), each is preprocessed as MNIST digits were, and all are
-     * classified in one batch.
+     * Reads a number written as several digits in one row, left to right. The ink is split into digits by
+     * {@link NumberReader}: candidate digits are preprocessed as MNIST digits were, classified in one batch, and the
+     * most probable split is read; {@link NumberReading#confidence()} accounts for the other splits.
      *
-     * @throws EmptyImageException if the image holds no ink
+     * @throws IllegalArgumentException if {@code image} is null
+     * @throws EmptyImageException      if the image holds no ink, or no digit
      */
     default NumberReading readNumber(BufferedImage image) {
-        InkImage ink = InkImage.of(requireImage(image));
-        List<NumberSegmenter.Segment> segments = NumberSegmenter.segment(ink);
-        List<DigitImage> digits = segments.stream().map(s -> ink.digit(s.parts(), s.region())).toList();
-        List<Prediction> predictions = predictAll(digits);
-        List<NumberReading.Digit> out = new ArrayList<>();
-        for (int i = 0; i < segments.size(); i++) {
-            out.add(new NumberReading.Digit(predictions.get(i), segments.get(i).region()));
-        }
-        return NumberReading.of(out);
+        return NumberReader.read(InkImage.of(requireImage(image)), this::predictAll);
     }
 
     /**

@@ -7,14 +7,21 @@ import java.util.Objects;
 /**
  * A number read from an image of several digits in one row.
  *
- * @param text   the digits, left to right
- * @param digits each digit's prediction and where it was found
+ * @param text         the digits, left to right
+ * @param digits       each digit's prediction and where it was found
+ * @param segmentation how likely the split of the ink into these digits is, in (0, 1]: the reading's weight among
+ *                     every other way the ink could be split into digits (see
+ *                     {@link io.mnist.api.image.NumberReader}); 1 when no other split was plausible
  */
-public record NumberReading(String text, List<Digit> digits) {
+public record NumberReading(String text, List<Digit> digits, double segmentation) {
 
+    /** @throws IllegalArgumentException if {@code segmentation} is not in (0, 1] */
     public NumberReading {
         Objects.requireNonNull(text, "text");
         digits = List.copyOf(digits);
+        if (!(segmentation > 0 && segmentation <= 1)) {
+            throw new IllegalArgumentException("segmentation must be in (0, 1], not " + segmentation);
+        }
     }
 
     /**
@@ -35,21 +42,27 @@ public record NumberReading(String text, List<Digit> digits) {
         }
     }
 
-    /** Builds the reading from per-digit answers. */
+    /** Builds the reading from per-digit answers, with no other split of the ink in question. */
     public static NumberReading of(List<Digit> digits) {
+        return of(digits, 1);
+    }
+
+    /** Builds the reading from per-digit answers and the likelihood of their split ({@link #segmentation()}). */
+    public static NumberReading of(List<Digit> digits, double segmentation) {
         StringBuilder text = new StringBuilder();
         for (Digit d : digits) {
             text.append(d.prediction().digit());
         }
-        return new NumberReading(text.toString(), digits);
+        return new NumberReading(text.toString(), digits, segmentation);
     }
 
     /**
-     * How sure the reading is: the product of the digits' confidences, so that the chance of the whole number
-     * being right is what it estimates.
+     * How sure the reading is: the product of the digits' confidences and of the {@link #segmentation()}, so that
+     * the chance of the whole number being right is what it estimates, and a reading that another split of the ink
+     * would nearly equal is not called sure.
      */
     public double confidence() {
-        double c = 1;
+        double c = segmentation;
         for (Digit d : digits) {
             c *= d.prediction().confidence();
         }

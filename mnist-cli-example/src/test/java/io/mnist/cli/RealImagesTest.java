@@ -79,7 +79,7 @@ class RealImagesTest {
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"djl", "dl4j"})
-    void mnistDigitsWrittenAsImagesScoreAsTheTensorsDo(String backend) {
+    void mnistDigitsWrittenAsImagesScoreAsTheTensorsDo(String backend) throws IOException {
         MnistDataset test = MnistData.test().first(SLICE);
         try (DigitClassifier clf = DigitClassifiers.pretrained(backend)) {
             double tensors = clf.evaluate(test).accuracy();

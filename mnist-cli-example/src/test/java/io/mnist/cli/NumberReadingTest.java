@@ -1,0 +1,87 @@
+package io.mnist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mnist.api.DigitClassifier;
+import io.mnist.api.DigitClassifiers;
+import io.mnist.api.NumberReading;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Numbers whose ink does not fall apart into one piece per digit, read with the bundled model. */
+class NumberReadingTest {
+    private static DigitClassifier clf;
+
+    @BeforeAll
+    static void load() throws IOException {
+        clf = DigitClassifiers.pretrained("djl");
+    }
+
+    @AfterAll
+    static void close() {
+        clf.close();
+    }
+
+    private static BufferedImage draw(int w, int h, Consumer<Graphics2D> strokes) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.BLACK);
+        g.setStroke(new BasicStroke(7, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        strokes.accept(g);
+        g.dispose();
+        return img;
+    }
+
+    @Test
+    void theFootOfAOneRunningUnderTheZeroOfTenIsNotANine() {
+        BufferedImage ten = draw(240, 160, g -> {
+            g.drawLine(40, 45, 60, 25);     // the 1's flag
+            g.drawLine(60, 25, 60, 130);    // its stem
+            g.drawLine(35, 135, 125, 139);  // a long foot, running on under the 0
+            g.drawOval(95, 25, 65, 100);    // the 0
+        });
+        NumberReading n = clf.readNumber(ten);
+        assertThat(n.text()).as("digits %s", n.digits()).isEqualTo("10");
+    }
+
+    @Test
+    void aSingleSlantedOneIsOneDigit() {
+        BufferedImage one = draw(220, 140, g -> g.drawLine(170, 15, 35, 125));
+        NumberReading n = clf.readNumber(one);
+        assertThat(n.text()).as("digits %s", n.digits()).isEqualTo("1");
+    }
+
+    @Test
+    void aFourInTwoStrokesIsOneDigit() {
+        BufferedImage four = draw(160, 160, g -> {
+            g.drawLine(70, 20, 30, 100);
+            g.drawLine(30, 100, 120, 100);
+            g.drawLine(100, 40, 100, 145);
+        });
+        NumberReading n = clf.readNumber(four);
+        assertThat(n.text()).isEqualTo("4");
+    }
+
+    @Test
+    void aReadingAnotherSplitNearlyMatchesIsNotCalledSure() {
+        // A 0 drawn in two halves that meet: "0" or two strokes. Whichever is read, the other split is close.
+        BufferedImage zero = draw(160, 160, g -> {
+            g.drawArc(40, 20, 80, 120, 90, 180);
+            g.drawArc(44, 20, 80, 120, -90, 180);
+        });
+        NumberReading n = clf.readNumber(zero);
+        assertThat(n.text()).isEqualTo("0");
+        assertThat(n.segmentation()).as("share of the heaviest split").isLessThanOrEqualTo(1.0).isGreaterThan(0.5);
+    }
+}
