@@ -88,31 +88,12 @@ final class StrokeWidth {
         return smooth;
     }
 
-    /** The strokes' typical width in pixels, at least 1. */
-    static int estimate(Plane inkMap) {
-        int w = inkMap.width();
-        int h = inkMap.height();
-        float[] v = rough(inkMap);
-        float lo = Float.MAX_VALUE;
-        float hi = -Float.MAX_VALUE;
-        for (float x : v) {
-            lo = Math.min(lo, x);
-            hi = Math.max(hi, x);
-        }
-        if (hi - lo < 1e-6f) {
-            return 1;
-        }
-        int[] hist = new int[256];
-        for (float x : v) {
-            hist[Threshold.bin((x - lo) / (hi - lo))]++;
-        }
-        float threshold = Threshold.otsu(hist, v.length) * (hi - lo) + lo;
-        int[] d = new int[v.length];
-        int far = w + h;
-        for (int i = 0; i < v.length; i++) {
-            d[i] = v[i] > threshold ? far : 0;
-        }
-        // Two passes of the chessboard distance: from the top left, then from the bottom right. Outside is paper.
+    /**
+     * The chessboard distance transform, in place: each non-zero value of {@code d} becomes its distance in pixels
+     * to the nearest zero, or to outside the image (two passes, Rosenfeld and Pfaltz 1966). Non-zero values must
+     * start at least as large as any distance ({@code w + h} will do).
+     */
+    static void chessboard(int[] d, int w, int h) {
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int i = y * w + x;
@@ -139,6 +120,33 @@ final class StrokeWidth {
                 d[i] = Math.min(d[i], best + 1);
             }
         }
+    }
+
+    /** The strokes' typical width in pixels, at least 1. */
+    static int estimate(Plane inkMap) {
+        int w = inkMap.width();
+        int h = inkMap.height();
+        float[] v = rough(inkMap);
+        float lo = Float.MAX_VALUE;
+        float hi = -Float.MAX_VALUE;
+        for (float x : v) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
+        if (hi - lo < 1e-6f) {
+            return 1;
+        }
+        int[] hist = new int[256];
+        for (float x : v) {
+            hist[Threshold.bin((x - lo) / (hi - lo))]++;
+        }
+        float threshold = Threshold.otsu(hist, v.length) * (hi - lo) + lo;
+        int[] d = new int[v.length];
+        int far = w + h;
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i] > threshold ? far : 0;
+        }
+        chessboard(d, w, h);
         Pieces pieces = pieces(d, w, h);
         // Specks are small beside the largest piece clear of the edge (a stroke), not beside a shadow.
         int largest = 0;
