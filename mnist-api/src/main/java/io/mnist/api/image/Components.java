@@ -1,9 +1,7 @@
 package io.mnist.api.image;
 
 import io.mnist.api.EmptyImageException;
-import java.awt.Rectangle;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,7 +12,6 @@ import java.util.List;
 final class Components {
     /** Pieces smaller than this share of the largest are specks of noise, not strokes. */
     static final double SPECK = 0.04;
-    private static final int UNLABELLED = -1;
 
     private Components() {
     }
@@ -39,60 +36,24 @@ final class Components {
         int w = ink.width();
         int h = ink.height();
         float[] v = ink.values();
-        int[] labels = new int[v.length];
+        boolean[] mask = new boolean[v.length];
         for (int i = 0; i < v.length; i++) {
-            if (v[i] >= t.low() && v[i] > t.floor()) {
-                labels[i] = UNLABELLED;
+            mask[i] = v[i] >= t.low() && v[i] > t.floor();
+        }
+        Labelling pieces = Labelling.of(mask, w, h);
+        int[] labels = pieces.labels();
+        int next = pieces.count() + 1;
+        boolean[] reachesHigh = new boolean[next];
+        for (int i = 0; i < v.length; i++) {
+            if (labels[i] > 0 && v[i] > t.high()) {
+                reachesHigh[labels[i]] = true;
             }
         }
         List<InkImage.Component> all = new ArrayList<>();
         List<Boolean> sure = new ArrayList<>();
-        int[] stack = new int[64];
-        int next = 1;
-        for (int start = 0; start < labels.length; start++) {
-            if (labels[start] != UNLABELLED) {
-                continue;
-            }
-            int id = next++;
-            int top = 0;
-            stack[top++] = start;
-            labels[start] = id;
-            int area = 0;
-            boolean reachesHigh = false;
-            int x0 = w;
-            int y0 = h;
-            int x1 = -1;
-            int y1 = -1;
-            while (top > 0) {
-                int p = stack[--top];
-                int px = p % w;
-                int py = p / w;
-                area++;
-                reachesHigh |= v[p] > t.high();
-                x0 = Math.min(x0, px);
-                x1 = Math.max(x1, px);
-                y0 = Math.min(y0, py);
-                y1 = Math.max(y1, py);
-                if (top + 8 > stack.length) {
-                    stack = Arrays.copyOf(stack, 2 * stack.length + 8);
-                }
-                for (int dy = -1; dy <= 1; dy++) {
-                    int ny = py + dy;
-                    if (ny < 0 || ny >= h) {
-                        continue;
-                    }
-                    for (int dx = -1; dx <= 1; dx++) {
-                        int nx = px + dx;
-                        int q = ny * w + nx;
-                        if (nx >= 0 && nx < w && labels[q] == UNLABELLED) {
-                            labels[q] = id;
-                            stack[top++] = q;
-                        }
-                    }
-                }
-            }
-            all.add(new InkImage.Component(id, new Rectangle(x0, y0, x1 - x0 + 1, y1 - y0 + 1), area));
-            sure.add(reachesHigh);
+        for (int id = 1; id < next; id++) {
+            all.add(new InkImage.Component(id, pieces.bounds()[id], pieces.area()[id]));
+            sure.add(reachesHigh[id]);
         }
         int largest = 0;
         for (int i = 0; i < all.size(); i++) {

@@ -22,57 +22,6 @@ final class StrokeWidth {
     }
 
     /**
-     * The 8-connected pieces of the rough mask ({@code d > 0}): {@code piece[i]} is the index of pixel i's piece (or
-     * -1), and for each piece its area and whether it touches the image's edge.
-     */
-    private record Pieces(int[] piece, int[] area, boolean[] edge) {
-    }
-
-    private static Pieces pieces(int[] d, int w, int h) {
-        int[] piece = new int[d.length];
-        java.util.Arrays.fill(piece, -1);
-        int[] area = new int[16];
-        boolean[] edge = new boolean[16];
-        int[] stack = new int[64];
-        int next = 0;
-        for (int i = 0; i < d.length; i++) {
-            if (d[i] == 0 || piece[i] >= 0) {
-                continue;
-            }
-            if (next == area.length) {
-                area = java.util.Arrays.copyOf(area, 2 * next);
-                edge = java.util.Arrays.copyOf(edge, 2 * next);
-            }
-            int id = next++;
-            int top = 0;
-            stack[top++] = i;
-            piece[i] = id;
-            while (top > 0) {
-                int p = stack[--top];
-                int px = p % w;
-                int py = p / w;
-                area[id]++;
-                edge[id] |= px == 0 || py == 0 || px == w - 1 || py == h - 1;
-                for (int dy = -1; dy <= 1; dy++) {
-                    for (int dx = -1; dx <= 1; dx++) {
-                        int nx = px + dx;
-                        int ny = py + dy;
-                        int q = ny * w + nx;
-                        if (nx >= 0 && ny >= 0 && nx < w && ny < h && d[q] > 0 && piece[q] < 0) {
-                            piece[q] = id;
-                            if (top == stack.length) {
-                                stack = java.util.Arrays.copyOf(stack, 2 * stack.length);
-                            }
-                            stack[top++] = q;
-                        }
-                    }
-                }
-            }
-        }
-        return new Pieces(piece, java.util.Arrays.copyOf(area, next), java.util.Arrays.copyOf(edge, next));
-    }
-
-    /**
      * The map the rough mask is cut from: on images of {@value Background#SMOOTH_FROM} pixels or more a side, a 3x3
      * mean (paper grain) less the smooth {@link IlluminationSurface} (light falling off across the page).
      */
@@ -87,6 +36,7 @@ final class StrokeWidth {
         }
         return smooth;
     }
+
 
     /**
      * The chessboard distance transform, in place: each non-zero value of {@code d} becomes its distance in pixels
@@ -147,13 +97,17 @@ final class StrokeWidth {
             d[i] = v[i] > threshold ? far : 0;
         }
         chessboard(d, w, h);
-        Pieces pieces = pieces(d, w, h);
+        boolean[] mask = new boolean[d.length];
+        for (int i = 0; i < d.length; i++) {
+            mask[i] = d[i] > 0;
+        }
+        Labelling pieces = Labelling.of(mask, w, h);
         // Specks are small beside the largest piece clear of the edge (a stroke), not beside a shadow.
         int largest = 0;
         int largestInner = 0;
-        for (int k = 0; k < pieces.area().length; k++) {
+        for (int k = 1; k <= pieces.count(); k++) {
             largest = Math.max(largest, pieces.area()[k]);
-            largestInner = pieces.edge()[k] ? largestInner : Math.max(largestInner, pieces.area()[k]);
+            largestInner = pieces.touchesEdge()[k] ? largestInner : Math.max(largestInner, pieces.area()[k]);
         }
         int least = (int) Math.max(MIN_AREA, Components.SPECK * (largestInner > 0 ? largestInner : largest));
         int[] ridge = new int[far + 2];
@@ -163,7 +117,7 @@ final class StrokeWidth {
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int here = d[y * w + x];
-                if (here == 0 || pieces.area()[pieces.piece()[y * w + x]] < least) {
+                if (here == 0 || pieces.area()[pieces.labels()[y * w + x]] < least) {
                     continue; // paper, or a speck of noise
                 }
                 boolean top = true;
@@ -180,7 +134,7 @@ final class StrokeWidth {
                 if (top) {
                     ridge[Math.min(here, far + 1)]++;
                     count++;
-                    if (!pieces.edge()[pieces.piece()[y * w + x]]) {
+                    if (!pieces.touchesEdge()[pieces.labels()[y * w + x]]) {
                         inner[Math.min(here, far + 1)]++;
                         innerCount++;
                     }
