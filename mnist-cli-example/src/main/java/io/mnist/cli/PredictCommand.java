@@ -4,6 +4,8 @@ import io.mnist.api.DigitClassifier;
 import io.mnist.api.NumberReading;
 import io.mnist.api.Prediction;
 import io.mnist.api.image.ImageDecoder;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -61,7 +63,7 @@ final class PredictCommand extends Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        if (minConfidence < 0 || minConfidence > 1) {
+        if (!(minConfidence >= 0 && minConfidence <= 1)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--min-confidence must be between 0 and 1, not " + minConfidence);
         }
@@ -167,15 +169,21 @@ final class PredictCommand extends Subcommand {
         String what = number ? "number" : "digit";
         switch (format) {
             case csv -> {
-                out.println("file," + what + ",confidence");
-                for (Row r : rows) {
-                    if (r.error() != null) {
-                        out.println(csv(r.file()) + ",error,");
-                    } else {
-                        boolean sure = r.confidence() >= minConfidence;
-                        out.printf(Locale.ROOT, "%s,%s,%.4f%n", csv(r.file()), sure ? r.answer() : "?",
-                                r.confidence());
+                try {
+                    CSVPrinter csv = CSV.print(out);
+                    csv.printRecord("file", what, "confidence");
+                    for (Row r : rows) {
+                        if (r.error() != null) {
+                            csv.printRecord(safe(r.file()), "error", "");
+                        } else {
+                            boolean sure = r.confidence() >= minConfidence;
+                            csv.printRecord(safe(r.file()), sure ? r.answer() : "?",
+                                    String.format(Locale.ROOT, "%.4f", r.confidence()));
+                        }
                     }
+                    csv.flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
             }
             case json -> {
@@ -228,10 +236,14 @@ final class PredictCommand extends Subcommand {
         out.flush();
     }
 
-    private static String csv(String value) {
-        if (value.contains(",") || value.contains("\"") || value.contains("\n")) {
-            return '"' + value.replace("\"", "\"\"") + '"';
-        }
-        return value;
+    /** RFC 4180: fields quoted where needed, quotes doubled, records ended by CRLF. */
+    private static final CSVFormat CSV = CSVFormat.RFC4180;
+
+    /**
+     * A file name as a spreadsheet will not run it: a leading {@code = + - @}, tab or carriage return makes
+     * spreadsheets read the cell as a formula (OWASP, "CSV Injection"), so such a name is prefixed with a quote.
+     */
+    static String safe(String value) {
+        return !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
     }
 }
