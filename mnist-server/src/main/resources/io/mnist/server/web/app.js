@@ -29,7 +29,9 @@
   let timer = null;
   let inFlight = false;
   let again = false;     // the picture changed while a request was in flight
-  let waiting = [];      // resolvers of settled()
+  let describing = true; // the model's description is being fetched
+  let updates = 0;       // answers shown so far (an empty pad counts: its answer is blank)
+  let waiting = [];      // [after, resolve] of settled(after)
 
   // ---- drawing -------------------------------------------------------------------------------------------------
 
@@ -47,7 +49,7 @@
     const g = canvas.getContext('2d');
     g.fillStyle = '#fff';
     g.fillRect(0, 0, canvas.width, canvas.height);
-    if (withPhoto && photo) {
+    if (withPhoto && photo && photo.image) {
       photo.fit = fit(photo.image, canvas);
       g.drawImage(photo.image, photo.fit.x, photo.fit.y, photo.fit.w, photo.fit.h);
     }
@@ -218,6 +220,7 @@
     }
     if (!photo && strokes.length === 0) {
       showNothing();
+      updates++;
       settle();
       return;
     }
@@ -249,6 +252,7 @@
       showError({error: 'unreachable', message: 'The server cannot be reached (' + failure.message + ').'});
     } finally {
       inFlight = false;
+      updates++;
       if (again) {
         again = false;
         recognize();
@@ -258,12 +262,13 @@
     }
   }
 
-  /** Resolves the promises of settled() once nothing is scheduled, drawn or in flight. */
+  /** Resolves the promises of settled(after) once nothing is scheduled, drawn or in flight, and more than
+   *  {@code after} answers have been shown. */
   function settle() {
-    if (timer === null && !inFlight && !again && !current) {
-      const done = waiting;
-      waiting = [];
-      done.forEach((resolve) => resolve());
+    if (timer === null && !inFlight && !again && !current && !describing) {
+      const ready = waiting.filter(([after]) => updates > after);
+      waiting = waiting.filter(([after]) => updates <= after);
+      ready.forEach(([, resolve]) => resolve(updates));
     }
   }
 
@@ -375,7 +380,15 @@
       const model = await response.json();
       if (!response.ok) {
         line.textContent = model.message;
-        setTimeout(describeModel, 1000 * (Number(response.headers.get('Retry-After')) || 2));
+        const retry = Number(response.headers.get('Retry-After'));
+        if (retry > 0) {           // still loading; a model that failed to load is not asked again
+          setTimeout(describeModel, 1000 * retry);
+          return;
+        }
+      }
+      describing = false;
+      if (!response.ok) {
+        settle();
         return;
       }
       const accuracy = model.test_accuracy == null ? ''
@@ -383,14 +396,18 @@
       line.textContent = 'Model: ' + model.network.name + ' network on ' + model.backend + ' (' + model.engine + ')'
           + accuracy + '. Draw with a mouse, pen or finger.';
     } catch (failure) {
+      describing = false;
       line.textContent = 'The server cannot be reached (' + failure.message + ').';
     }
+    settle();
   }
 
-  // For tests and tools: a promise that resolves once the page has answered the latest picture.
+  // For tests and tools: how many answers the page has shown, and a promise that resolves with that count once the
+  // page has shown more than `after` and is idle (nothing scheduled, drawn or in flight).
   window.mnistPage = {
-    settled: () => new Promise((resolve) => {
-      waiting.push(resolve);
+    updates: () => updates,
+    settled: (after = -1) => new Promise((resolve) => {
+      waiting.push([after, resolve]);
       settle();
     }),
   };
