@@ -81,6 +81,10 @@ final class Answers {
     record Results<T>(List<T> results, int failed) {
     }
 
+    /** {@code /health/live} and {@code /health/ready}: {@code up}, {@code ready}, {@code loading} or {@code failed}. */
+    record Health(String status, String backend, String error, String message) {
+    }
+
     /** An error: the stable code, what to do, and the HTTP status. */
     record Error(String error, String message, int status) {
     }

@@ -218,7 +218,7 @@ public final class MnistServer implements AutoCloseable {
         route(c, "POST", "/api/v1/numbers", this::numbers);
         route(c, "GET", "/api/v1/model", ctx -> send(ctx, 200, ModelDescription.of(model.require().info(), json)));
         route(c, "GET", "/api/v1/openapi.json", ctx -> ctx.contentType(JSON).result(files.get("openapi.json")));
-        route(c, "GET", "/health/live", ctx -> send(ctx, 200, Map.of("status", "up")));
+        route(c, "GET", "/health/live", ctx -> send(ctx, 200, new Answers.Health("up", null, null, null)));
         route(c, "GET", "/health/ready", this::ready);
         route(c, "GET", "/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
 
@@ -296,15 +296,17 @@ public final class MnistServer implements AutoCloseable {
 
     private void ready(Context ctx) {
         if (model.ready()) {
-            send(ctx, 200, Map.of("status", "ready", "backend", model.require().info().backend()));
+            send(ctx, 200, new Answers.Health("ready", model.require().info().backend(), null, null));
             return;
         }
         try {
             model.require();
         } catch (ApiException e) {
-            ctx.header("Retry-After", Integer.toString(Math.max(1, e.retryAfterSeconds())));
-            send(ctx, 503, Map.of("status", model.failure() == null ? "loading" : "failed",
-                    "error", e.code().code(), "message", e.getMessage()));
+            if (e.retryAfterSeconds() > 0) {
+                ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+            }
+            send(ctx, 503, new Answers.Health(model.failure() == null ? "loading" : "failed", null, e.code().code(),
+                    e.getMessage()));
         }
     }
 
