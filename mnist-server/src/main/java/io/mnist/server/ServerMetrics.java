@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -27,6 +29,8 @@ import java.util.function.IntSupplier;
  */
 final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** The timers by method, route and status: a map lookup per request rather than a meter registration. */
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     ServerMetrics(IntSupplier inFlight, BooleanSupplier modelReady) {
         new JvmMemoryMetrics().bindTo(registry);
@@ -40,13 +44,13 @@ final class ServerMetrics {
 
     /** Records one answered request. */
     void request(String method, String route, int status, float millis) {
-        Timer.builder("http.server.requests")
-                .description("HTTP requests by route and status, and their latency")
-                .tags("method", method, "route", route, "status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry)
+        timers.computeIfAbsent(method + ' ' + route + ' ' + status, key -> Timer.builder("http.server.requests")
+                        .description("HTTP requests by route and status, and their latency")
+                        .tags("method", method, "route", route, "status", Integer.toString(status))
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(30))
+                        .register(registry))
                 .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
     }
 
