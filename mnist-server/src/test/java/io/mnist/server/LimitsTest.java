@@ -86,6 +86,17 @@ class LimitsTest {
     }
 
     @Test
+    void refusesAChunkedMultipartBodyOverTheByteLimitWhileParsingIt() {
+        byte[] body = Http.multipart("b", List.of(Http.Part.file("big.png", random(MAX_BODY * 2))));
+        Http.Answer a = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/api/v1/digits")).header("Content-Type", "multipart/form-data; boundary=b")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+
+        assertThat(a.status()).as(a.text()).isEqualTo(413);
+        assertThat(a.error()).isEqualTo("too_many_bytes");
+    }
+
+    @Test
     void refusesAnImageDeclaringMorePixelsThanTheLimit() {
         byte[] png = Images.strokePng(1100, 1000);
         assertThat(png.length).as("small in bytes, large in pixels").isLessThan(MAX_BODY);
