@@ -46,12 +46,26 @@ final class BenchCommand extends Subcommand {
     boolean quick;
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     Format format;
+    @Option(names = "--serve", description = "Measure 'mnist serve' instead, over 127.0.0.1: requests/s and latency"
+            + " at 1, 8 and 32 clients against the in-process rate, and resident memory over many requests.")
+    boolean serve;
+    @Option(names = "--requests", paramLabel = "N", description = "With --serve: requests in the memory run"
+            + " (default: 100,000; 10,000 with --quick).")
+    Integer requests;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();
         DigitBackend backend = cli.backend();
         boolean text = format != Format.json;
+        if (requests != null && (!serve || requests < 10)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--requests goes with --serve and must be at least 10, not " + requests);
+        }
+        if (serve) {
+            return new ServeBench(backend.name(), quick,
+                    requests == null ? ServeBench.defaultSoak(quick) : requests, out, text).run();
+        }
         int warmBatches = quick ? 3 : 10;
         int timedBatches = quick ? 10 : 50;
         int inferenceImages = quick ? 2_560 : 10_000;

@@ -1,0 +1,41 @@
+package io.mnist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code mnist serve}'s own part: its options and its exit when the model cannot be loaded. */
+class ServeCommandTest {
+
+    @Test
+    void readsSizesInBytesKilobytesAndMegabytes() {
+        assertThat(ServeCommand.bytes("10MB")).isEqualTo(10L * 1024 * 1024);
+        assertThat(ServeCommand.bytes("512KB")).isEqualTo(512L * 1024);
+        assertThat(ServeCommand.bytes("2m")).isEqualTo(2L * 1024 * 1024);
+        assertThat(ServeCommand.bytes("1048576")).isEqualTo(1_048_576L);
+        assertThatThrownBy(() -> ServeCommand.bytes("ten")).hasMessageContaining("e.g. 10MB");
+    }
+
+    @Test
+    void refusesABadLimitAsAUsageError() {
+        MnistCliTest.Run r = MnistCliTest.run("serve", "--port", "0", "--max-files", "0");
+
+        assertThat(r.code()).isEqualTo(MnistCli.EXIT_USAGE);
+        assertThat(r.err()).contains("max files 0");
+    }
+
+    @Test
+    void stopsWithAUsageErrorWhenTheModelCannotBeLoaded(@TempDir Path dir) throws Exception {
+        Path notAModel = Files.writeString(dir.resolve("model.mnist"), "not a model");
+
+        MnistCliTest.Run r = MnistCliTest.run("serve", "--port", "0", "--model", notAModel.toString());
+
+        assertThat(r.code()).isEqualTo(MnistCli.EXIT_USAGE);
+        assertThat(r.out()).contains("listening on http://127.0.0.1:");
+        assertThat(r.err()).contains("model.mnist");
+    }
+}

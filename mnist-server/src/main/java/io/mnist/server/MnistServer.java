@@ -1,0 +1,466 @@
+package io.mnist.server;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.UploadedFile;
+import io.mnist.api.DigitClassifier;
+import io.mnist.api.InvalidImageException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP service and the draw-a-digit page, on Javalin (Jetty 12): one small handler per endpoint, and every
+ * failure turned into a JSON error with a stable code in one place ({@link #error}).
+ *
+ * <pre>{@code
+ * try (MnistServer server = MnistServer.start(ServerConfig.defaults(), DigitClassifiers::pretrained)) {
+ *     server.awaitModel();      // listening already; ready once the model is loaded
+ *     server.join();            // until close() (for example from a shutdown hook on SIGTERM)
+ * }
+ * }</pre>
+ *
+ * <p>Endpoints ({@link #routes()}; described in {@code /api/v1/openapi.json}): {@code POST /api/v1/digits},
+ * {@code POST /api/v1/numbers}, {@code GET /api/v1/model}, {@code GET /health/live}, {@code GET /health/ready},
+ * {@code GET /metrics}, and the page at {@code /}. Requests never name files: the server reads nothing from disk
+ * but its own jar, and keeps uploads in memory.
+ */
+public final class MnistServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MnistServer.class);
+    private static final String JSON = "application/json";
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /** The page's own files only: no script, style, font or image from another host, no framing. */
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data: blob:;"
+            + " style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none';"
+            + " form-action 'none'; frame-ancestors 'none'";
+    private static final String ROUTE_ATTRIBUTE = "mnist.route";
+
+    /** An endpoint: method and path template. */
+    public record Route(String method, String path) {
+    }
+
+    private static final List<Route> ROUTES = List.of(
+            new Route("GET", "/"),
+            new Route("GET", "/app.js"),
+            new Route("GET", "/app.css"),
+            new Route("POST", "/api/v1/digits"),
+            new Route("POST", "/api/v1/numbers"),
+            new Route("GET", "/api/v1/model"),
+            new Route("GET", "/api/v1/openapi.json"),
+            new Route("GET", "/health/live"),
+            new Route("GET", "/health/ready"),
+            new Route("GET", "/metrics"));
+
+    private final ServerConfig config;
+    private final ModelHolder model;
+    private final WorkQueue work;
+    private final Recognizer recognizer;
+    private final ServerMetrics metrics;
+    private final ObjectMapper json;
+    private final StaticFiles files;
+    private final Javalin app;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    private MnistServer(ServerConfig config, Callable<DigitClassifier> loader) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.work = new WorkQueue(config.workers(), config.queue());
+        this.recognizer = new Recognizer(config.imageLimits());
+        this.json = new ObjectMapper()
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+        this.files = StaticFiles.load();
+        this.model = ModelHolder.load(Objects.requireNonNull(loader, "loader"));
+        this.metrics = new ServerMetrics(work::inFlight, model::ready);
+        this.app = Javalin.create(this::configure);
+    }
+
+    /**
+     * Starts listening at once and loads the model with {@code loader} on a thread of its own; until it is loaded
+     * the recognition endpoints answer 503 {@code model_not_loaded} and {@code /health/ready} says so.
+     *
+     * @throws io.javalin.util.JavalinBindException if the port is taken or cannot be bound
+     */
+    public static MnistServer start(ServerConfig config, Callable<DigitClassifier> loader) {
+        MnistServer server = new MnistServer(config, loader);
+        try {
+            server.app.start();
+        } catch (RuntimeException e) {
+            server.model.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** Every endpoint the server answers, in the order of {@code openapi.json}. */
+    public static List<Route> routes() {
+        return ROUTES;
+    }
+
+    /** The port the server listens on (the one picked when the configured port was 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** The page's address, e.g. {@code http://127.0.0.1:8080/}. */
+    public URI uri() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return URI.create("http://" + host + ":" + port() + "/");
+    }
+
+    /** Whether the model is loaded. */
+    public boolean ready() {
+        return model.ready();
+    }
+
+    /**
+     * Waits until the model is loaded and returns it (the server keeps owning it).
+     *
+     * @throws ExecutionException with the loader's exception as its cause if loading failed
+     */
+    public DigitClassifier awaitModel() throws InterruptedException, ExecutionException {
+        return model.await();
+    }
+
+    /**
+     * Closes this server gracefully when the JVM is asked to stop (SIGTERM, Ctrl-C, {@code System.exit}): the
+     * requests in flight are answered first.
+     *
+     * @return this server
+     */
+    public MnistServer closeOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "mnist-server-shutdown"));
+        return this;
+    }
+
+    /** Blocks until the server has been closed. */
+    public void join() throws InterruptedException {
+        stopped.await();
+    }
+
+    /**
+     * Stops gracefully: no new connections, the requests in flight are answered (for up to
+     * {@link ServerConfig#shutdownGrace()}), then the model is freed. Idempotent; safe from a shutdown hook.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("[mnist] The server did not stop cleanly: {}", e.getMessage());
+        } finally {
+            model.close();
+            stopped.countDown();
+        }
+    }
+
+    private void configure(JavalinConfig c) {
+        c.startup.showJavalinBanner = false;
+        c.startup.showOldJavalinVersionWarning = false;
+        c.startup.startupWatcherEnabled = false;
+        c.jetty.host = config.host();
+        c.jetty.port = config.port();
+        c.http.maxRequestSize = config.maxBodyBytes();
+        c.http.prefer405over404 = true;
+        // Uploads stay in memory (no temporary files): the body limit bounds them.
+        long limit = config.maxBodyBytes();
+        c.jetty.multipartConfig.maxTotalRequestSize(limit, SizeUnit.BYTES);
+        c.jetty.multipartConfig.maxFileSize(limit, SizeUnit.BYTES);
+        c.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(Integer.MAX_VALUE, limit + 1), SizeUnit.BYTES);
+        c.jetty.modifyServer(server -> {
+            // Jetty waits for requests in flight on stop only with a stop timeout and a graceful handler.
+            server.setStopTimeout(config.shutdownGrace().toMillis());
+            server.insertHandler(new GracefulHandler());
+        });
+        if (config.corsOrigin() != null) {
+            c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.allowHost(config.corsOrigin())));
+        }
+        c.requestLogger.http((ctx, millis) -> {
+            String route = ctx.attribute(ROUTE_ATTRIBUTE);
+            metrics.request(ctx.method().name(), route == null ? "unmatched" : route, ctx.statusCode(), millis);
+        });
+
+        c.routes.before(ctx -> {
+            ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header("Referrer-Policy", "no-referrer");
+            ctx.header("Cache-Control", "no-store");
+        });
+        route(c, "GET", "/", ctx -> page(ctx, "index.html", "text/html; charset=utf-8"));
+        route(c, "GET", "/app.js", ctx -> page(ctx, "app.js", "text/javascript; charset=utf-8"));
+        route(c, "GET", "/app.css", ctx -> page(ctx, "app.css", "text/css; charset=utf-8"));
+        route(c, "POST", "/api/v1/digits", this::digits);
+        route(c, "POST", "/api/v1/numbers", this::numbers);
+        route(c, "GET", "/api/v1/model", ctx -> send(ctx, 200, ModelDescription.of(model.require().info(), json)));
+        route(c, "GET", "/api/v1/openapi.json", ctx -> ctx.contentType(JSON).result(files.get("openapi.json")));
+        route(c, "GET", "/health/live", ctx -> send(ctx, 200, new Answers.Health("up", null, null, null)));
+        route(c, "GET", "/health/ready", this::ready);
+        route(c, "GET", "/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
+
+        c.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.code(), e.getMessage(), e.retryAfterSeconds()));
+        c.routes.exception(InvalidImageException.class,
+                (e, ctx) -> error(ctx, ErrorCode.of(e.kind()), e.getMessage(), 0));
+        // Javalin's own answers: no such route, no such method, a body over its limit.
+        c.routes.exception(HttpResponseException.class, (e, ctx) -> {
+            switch (e.getStatus()) {
+                case 404 -> error(ctx, ErrorCode.NOT_FOUND, "No endpoint at " + ctx.path() + "; the API is described"
+                        + " at /api/v1/openapi.json", 0);
+                case 405 -> error(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.method().name() + " is not answered at "
+                        + ctx.path() + "; see /api/v1/openapi.json for the methods of each endpoint", 0);
+                case 413 -> error(ctx, ErrorCode.TOO_MANY_BYTES, tooManyBytes(), 0);
+                default -> error(ctx, ErrorCode.BAD_REQUEST, "The request cannot be read (" + e.getMessage() + ")", 0);
+            }
+        });
+        c.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("[mnist] {} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, ErrorCode.INTERNAL_ERROR, "The server failed (" + e.getClass().getSimpleName()
+                    + "); its log has the details. Please report it with the request that caused it", 0);
+        });
+    }
+
+    private static void route(JavalinConfig c, String method, String path, Handler handler) {
+        if (!ROUTES.contains(new Route(method, path))) {
+            throw new IllegalStateException(method + " " + path + " is not in MnistServer.ROUTES (nor, then, in"
+                    + " openapi.json); add it to both");
+        }
+        Handler labelled = ctx -> {
+            ctx.attribute(ROUTE_ATTRIBUTE, path);
+            handler.handle(ctx);
+        };
+        c.routes.addHttpHandler(HandlerType.findOrCreate(method), path, labelled);
+    }
+
+    private void digits(Context ctx) throws Exception {
+        boolean withInput = flag(ctx, "input");
+        DigitClassifier clf = model.require();
+        try (WorkQueue.Ticket ticket = work.admit()) {
+            if (ctx.isMultipartFormData()) {
+                List<Recognizer.Upload> uploads = uploads(ctx);
+                List<Answers.FileDigit> results = ticket.run(() -> recognizer.digits(clf, uploads, withInput));
+                long failed = results.stream().filter(r -> r.error() != null).count();
+                results.stream().filter(r -> r.error() != null).forEach(r -> metrics.error(code(r.error())));
+                metrics.predicted("digits", (int) (results.size() - failed));
+                send(ctx, 200, new Answers.Results<>(results, (int) failed));
+            } else {
+                byte[] body = body(ctx);
+                Answers.Digit answer = ticket.run(() -> recognizer.digit(clf, body, withInput));
+                metrics.predicted("digits", 1);
+                send(ctx, 200, answer);
+            }
+        }
+    }
+
+    private void numbers(Context ctx) throws Exception {
+        DigitClassifier clf = model.require();
+        try (WorkQueue.Ticket ticket = work.admit()) {
+            if (ctx.isMultipartFormData()) {
+                List<Recognizer.Upload> uploads = uploads(ctx);
+                List<Answers.FileNumber> results = ticket.run(() -> recognizer.numbers(clf, uploads));
+                long failed = results.stream().filter(r -> r.error() != null).count();
+                results.stream().filter(r -> r.error() != null).forEach(r -> metrics.error(code(r.error())));
+                metrics.predicted("numbers", (int) (results.size() - failed));
+                send(ctx, 200, new Answers.Results<>(results, (int) failed));
+            } else {
+                byte[] body = body(ctx);
+                Answers.Number answer = ticket.run(() -> recognizer.number(clf, body));
+                metrics.predicted("numbers", 1);
+                send(ctx, 200, answer);
+            }
+        }
+    }
+
+    private void ready(Context ctx) {
+        if (model.ready()) {
+            send(ctx, 200, new Answers.Health("ready", model.require().info().backend(), null, null));
+            return;
+        }
+        try {
+            model.require();
+        } catch (ApiException e) {
+            if (e.retryAfterSeconds() > 0) {
+                ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+            }
+            send(ctx, 503, new Answers.Health(model.failure() == null ? "loading" : "failed", null, e.code().code(),
+                    e.getMessage()));
+        }
+    }
+
+    /** The raw body: one image. Refused from its declared length when that is over the limit, before reading. */
+    private byte[] body(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > config.maxBodyBytes()) {
+            throw new ApiException(ErrorCode.TOO_MANY_BYTES, tooManyBytes());
+        }
+        byte[] body;
+        try (InputStream in = ctx.req().getInputStream()) {
+            body = readBounded(in, config.maxBodyBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (body.length == 0) {
+            throw new ApiException(ErrorCode.NO_IMAGE, "The request has no body; send one image (PNG, JPEG, BMP,"
+                    + " GIF, TIFF or WebP) as the body with its content type, or files as multipart/form-data");
+        }
+        return body;
+    }
+
+    /** The files of a multipart form, in order; fields that are not files are ignored. */
+    private List<Recognizer.Upload> uploads(Context ctx) {
+        if (ctx.req().getContentLengthLong() > config.maxBodyBytes()) {
+            throw new ApiException(ErrorCode.TOO_MANY_BYTES, tooManyBytes());
+        }
+        List<UploadedFile> files;
+        try {
+            files = ctx.uploadedFiles();
+        } catch (Exception e) {     // Jetty's parser throws ServletException for a body it cannot parse
+            throw multipartProblem(e);
+        }
+        if (files.isEmpty()) {
+            throw new ApiException(ErrorCode.NO_IMAGE, "The multipart form holds no file; add the images as file"
+                    + " parts (curl -F file=@digit.png)");
+        }
+        if (files.size() > config.maxFiles()) {
+            throw new ApiException(ErrorCode.TOO_MANY_FILES, "The request holds " + files.size() + " files, over the"
+                    + " limit of " + config.maxFiles() + "; send them in several requests, or start the server with"
+                    + " a larger --max-files");
+        }
+        List<Recognizer.Upload> uploads = new ArrayList<>(files.size());
+        for (UploadedFile f : files) {
+            try (InputStream in = f.content()) {
+                uploads.add(new Recognizer.Upload(f.filename(), in.readAllBytes()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return uploads;
+    }
+
+    private RuntimeException multipartProblem(Exception e) {
+        String detail = String.valueOf(rootMessage(e)).toLowerCase(Locale.ROOT);
+        if (detail.contains("size") || detail.contains("too large") || detail.contains("exceed")) {
+            return new ApiException(ErrorCode.TOO_MANY_BYTES, tooManyBytes());
+        }
+        if (detail.contains("parts") || detail.contains("keys")) {
+            return new ApiException(ErrorCode.TOO_MANY_FILES, "The request holds too many parts; send at most "
+                    + config.maxFiles() + " files a request");
+        }
+        return new ApiException(ErrorCode.BAD_REQUEST, "The multipart body cannot be read (" + rootMessage(e)
+                + "); send the images as multipart/form-data file parts, or one image as the raw body");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private String tooManyBytes() {
+        return String.format(Locale.ROOT, "The request is over the limit of %.1f MiB (%d bytes); send a smaller"
+                + " image (a digit needs far fewer pixels), or start the server with a larger --max-body",
+                config.maxBodyBytes() / 1048576.0, config.maxBodyBytes());
+    }
+
+    private static byte[] readBounded(InputStream in, long max) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[16 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            total += n;
+            if (total > max) {
+                throw new ApiException(ErrorCode.TOO_MANY_BYTES, null);
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean flag(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.equals("false") || value.equals("0")) {
+            return false;
+        }
+        if (value.isEmpty() || value.equals("true") || value.equals("1")) {
+            return true;
+        }
+        throw new ApiException(ErrorCode.BAD_REQUEST, "The query parameter " + name + "=" + value + " is neither"
+                + " true nor false");
+    }
+
+    private void page(Context ctx, String name, String contentType) {
+        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        ctx.contentType(contentType).result(files.get(name));
+    }
+
+    /** The one place where an error becomes a response: status, {@code Retry-After}, JSON body, metric. */
+    private void error(Context ctx, ErrorCode code, String message, int retryAfterSeconds) {
+        metrics.error(code);
+        if (retryAfterSeconds > 0) {
+            ctx.header("Retry-After", Integer.toString(retryAfterSeconds));
+        }
+        String text = message != null ? message : code == ErrorCode.TOO_MANY_BYTES ? tooManyBytes() : code.code();
+        send(ctx, code.status(), new Answers.Error(code.code(), text, code.status()));
+    }
+
+    private void send(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType(JSON).result(json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the answer as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static ErrorCode code(String code) {
+        return ErrorCode.valueOf(code.toUpperCase(Locale.ROOT));
+    }
+
+    /** The page, its script and style, and the OpenAPI description: read once from the jar. */
+    private record StaticFiles(Map<String, byte[]> files) {
+        static StaticFiles load() {
+            Map<String, byte[]> m = new java.util.HashMap<>();
+            for (String name : List.of("index.html", "app.js", "app.css", "openapi.json")) {
+                String path = name.equals("openapi.json") ? "openapi.json" : "web/" + name;
+                try (InputStream in = MnistServer.class.getResourceAsStream(path)) {
+                    if (in == null) {
+                        throw new IllegalStateException("The server's resource " + path + " is missing from its jar");
+                    }
+                    m.put(name, in.readAllBytes());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return new StaticFiles(Map.copyOf(m));
+        }
+
+        byte[] get(String name) {
+            return files.get(name);
+        }
+    }
+}

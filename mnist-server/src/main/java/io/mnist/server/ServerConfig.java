@@ -1,0 +1,117 @@
+package io.mnist.server;
+
+import io.mnist.api.image.ImageLimits;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the server listens and what it accepts. Safe by default: it binds to the loopback address only, answers no
+ * other origin's scripts (no CORS) and refuses large requests before reading them.
+ *
+ * <table>
+ *   <caption>Settings and their defaults</caption>
+ *   <tr><th>setting</th><th>default</th><th>past it</th></tr>
+ *   <tr><td>{@link #host()}</td><td>{@code 127.0.0.1}</td><td>-</td></tr>
+ *   <tr><td>{@link #port()}</td><td>8080 (0 picks a free port)</td><td>-</td></tr>
+ *   <tr><td>{@link #maxBodyBytes()}</td><td>10 MiB a request</td><td>413 {@code too_many_bytes}</td></tr>
+ *   <tr><td>{@link #maxPixels()}</td><td>40 megapixels an image (as its header declares)</td>
+ *       <td>413 {@code too_many_pixels}</td></tr>
+ *   <tr><td>{@link #maxFiles()}</td><td>64 images a request</td><td>413 {@code too_many_files}</td></tr>
+ *   <tr><td>{@link #workers()}</td><td>one per core: requests recognised at once</td><td>they wait in the queue</td></tr>
+ *   <tr><td>{@link #queue()}</td><td>64 requests waiting for a worker</td>
+ *       <td>503 {@code server_busy} with {@code Retry-After}</td></tr>
+ *   <tr><td>{@link #corsOrigin()}</td><td>none: no CORS headers</td><td>-</td></tr>
+ *   <tr><td>{@link #shutdownGrace()}</td><td>30 s for requests in flight to finish on stop</td><td>they are cut</td></tr>
+ * </table>
+ *
+ * @param host          the address to bind to; {@code 0.0.0.0} for every interface
+ * @param port          the TCP port, 0..65535 (0: any free port, see {@link MnistServer#port()})
+ * @param maxBodyBytes  the most bytes a request body may hold (also the limit of one image), at least 1
+ * @param maxPixels     the most pixels (width x height) an image may declare, at least 1
+ * @param maxFiles      the most images one multipart request may carry, at least 1
+ * @param workers       how many requests are recognised at once, at least 1
+ * @param queue         how many more requests may wait for a worker before the server answers busy, at least 0
+ * @param corsOrigin    the one other origin whose scripts may call the API (e.g. {@code https://example.org}), or
+ *                      {@code null} for none
+ * @param shutdownGrace how long {@link MnistServer#close()} waits for requests in flight
+ */
+public record ServerConfig(String host, int port, long maxBodyBytes, long maxPixels, int maxFiles, int workers,
+                           int queue, String corsOrigin, Duration shutdownGrace) {
+    /** Loopback only: nothing outside this machine can connect unless {@code host} says so. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The default port. */
+    public static final int DEFAULT_PORT = 8080;
+    /** 10 MiB a request. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 10L << 20;
+    /** 40 megapixels an image. */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+    /** 64 images a request. */
+    public static final int DEFAULT_MAX_FILES = 64;
+    /** 64 requests waiting. */
+    public static final int DEFAULT_QUEUE = 64;
+
+    /** @throws IllegalArgumentException if a setting is outside its range */
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("The host to bind to is blank; give an address such as 127.0.0.1");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("The port must be 0..65535 (0 for any free port), got " + port);
+        }
+        if (maxBodyBytes < 1 || maxPixels < 1 || maxFiles < 1 || workers < 1 || queue < 0) {
+            throw new IllegalArgumentException("Limits must be at least 1 (the queue at least 0): max body bytes "
+                    + maxBodyBytes + ", max pixels " + maxPixels + ", max files " + maxFiles + ", workers " + workers
+                    + ", queue " + queue);
+        }
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("The shutdown grace cannot be negative, got " + shutdownGrace);
+        }
+        corsOrigin = corsOrigin == null || corsOrigin.isBlank() ? null : corsOrigin.strip();
+    }
+
+    /** The defaults in the table above. */
+    public static ServerConfig defaults() {
+        return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PIXELS,
+                DEFAULT_MAX_FILES, Runtime.getRuntime().availableProcessors(), DEFAULT_QUEUE, null,
+                Duration.ofSeconds(30));
+    }
+
+    /** These settings listening on {@code host}:{@code port}. */
+    public ServerConfig withAddress(String host, int port) {
+        return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin,
+                shutdownGrace);
+    }
+
+    /** These settings with other request limits. */
+    public ServerConfig withLimits(long maxBodyBytes, long maxPixels, int maxFiles) {
+        return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin,
+                shutdownGrace);
+    }
+
+    /** These settings with {@code workers} recognising at once and {@code queue} more waiting. */
+    public ServerConfig withWork(int workers, int queue) {
+        return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin,
+                shutdownGrace);
+    }
+
+    /** These settings letting scripts of {@code origin} call the API ({@code null}: none). */
+    public ServerConfig withCorsOrigin(String origin) {
+        return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, origin,
+                shutdownGrace);
+    }
+
+    /** These settings with another grace period for requests in flight on stop. */
+    public ServerConfig withShutdownGrace(Duration grace) {
+        return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin, grace);
+    }
+
+    /**
+     * The decoder's limits: one image may fill the whole body and declare up to {@link #maxPixels()}; larger images
+     * than the decoder's default budget are decoded subsampled, as everywhere in the library.
+     */
+    public ImageLimits imageLimits() {
+        return new ImageLimits(maxBodyBytes, maxPixels, Math.min(ImageLimits.DEFAULT_DECODE_PIXELS, maxPixels));
+    }
+}

@@ -1,0 +1,153 @@
+package io.mnist.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The request limits, over loopback, with small limits so that the requests stay small. */
+class LimitsTest {
+    private static final int MAX_BODY = 64 * 1024;
+    private static final int MAX_PIXELS = 1_000_000;
+    private static final int MAX_FILES = 3;
+    private static MnistServer server;
+    private static Http http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = MnistServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0)
+                .withLimits(MAX_BODY, MAX_PIXELS, MAX_FILES), FakeClassifier::new);
+        server.awaitModel();
+        http = new Http(server);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void defaultsAreTenMebibytesFortyMegapixelsAndSixtyFourFilesOnLoopbackWithoutCors() {
+        ServerConfig d = ServerConfig.defaults();
+
+        assertThat(d.maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+        assertThat(d.maxPixels()).isEqualTo(40_000_000L);
+        assertThat(d.maxFiles()).isEqualTo(64);
+        assertThat(d.host()).isEqualTo("127.0.0.1");
+        assertThat(d.corsOrigin()).isNull();
+        assertThat(d.imageLimits().maxBytes()).as("one image may fill the body").isEqualTo(d.maxBodyBytes());
+        assertThat(d.imageLimits().maxPixels()).isEqualTo(d.maxPixels());
+    }
+
+    @Test
+    void rejectsBadSettingsWithTheirRange() {
+        assertThatThrownBy(() -> ServerConfig.defaults().withAddress("127.0.0.1", 70_000))
+                .hasMessageContaining("0..65535");
+        assertThatThrownBy(() -> ServerConfig.defaults().withLimits(0, 1, 1)).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> ServerConfig.defaults().withWork(0, 1)).hasMessageContaining("workers 0");
+    }
+
+    @Test
+    void refusesARawBodyOverTheByteLimitFromItsDeclaredLength() {
+        Http.Answer a = http.post("/api/v1/digits", "image/png", random(MAX_BODY + 1));
+
+        assertThat(a.status()).isEqualTo(413);
+        assertThat(a.error()).isEqualTo("too_many_bytes");
+        assertThat(a.json().get("message").asText()).contains("65536 bytes").contains("--max-body");
+    }
+
+    @Test
+    void refusesAChunkedBodyOverTheByteLimitWhileReadingIt() {
+        byte[] body = random(MAX_BODY * 2);
+        Http.Answer a = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/api/v1/digits")).header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+
+        assertThat(a.status()).isEqualTo(413);
+        assertThat(a.error()).isEqualTo("too_many_bytes");
+    }
+
+    @Test
+    void refusesAMultipartBodyOverTheByteLimit() {
+        Http.Answer a = http.postMultipart("/api/v1/digits", List.of(
+                Http.Part.file("big.png", random(MAX_BODY / 2)), Http.Part.file("big2.png", random(MAX_BODY / 2))));
+
+        assertThat(a.status()).isEqualTo(413);
+        assertThat(a.error()).isEqualTo("too_many_bytes");
+    }
+
+    @Test
+    void refusesAChunkedMultipartBodyOverTheByteLimitWhileParsingIt() {
+        byte[] body = Http.multipart("b", List.of(Http.Part.file("big.png", random(MAX_BODY * 2))));
+        Http.Answer a = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/api/v1/digits")).header("Content-Type", "multipart/form-data; boundary=b")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+
+        assertThat(a.status()).as(a.text()).isEqualTo(413);
+        assertThat(a.error()).isEqualTo("too_many_bytes");
+    }
+
+    @Test
+    void refusesAnImageDeclaringMorePixelsThanTheLimit() {
+        byte[] png = Images.strokePng(1100, 1000);
+        assertThat(png.length).as("small in bytes, large in pixels").isLessThan(MAX_BODY);
+
+        Http.Answer a = http.post("/api/v1/digits", "image/png", png);
+
+        assertThat(a.status()).isEqualTo(413);
+        assertThat(a.error()).isEqualTo("too_many_pixels");
+        assertThat(a.json().get("message").asText()).contains("1100x1000");
+    }
+
+    @Test
+    void takesAsManyFilesAsTheLimitAndRefusesOneMore() {
+        List<Http.Part> parts = new ArrayList<>();
+        for (int i = 0; i < MAX_FILES; i++) {
+            parts.add(Http.Part.file(i + ".png", Images.strokePng(40, 40)));
+        }
+        Http.Answer atLimit = http.postMultipart("/api/v1/digits", parts);
+        parts.add(Http.Part.file("one-more.png", Images.strokePng(40, 40)));
+        Http.Answer overLimit = http.postMultipart("/api/v1/numbers", parts);
+
+        assertThat(atLimit.status()).as(atLimit.text()).isEqualTo(200);
+        assertThat(atLimit.json().get("results")).hasSize(MAX_FILES);
+        assertThat(atLimit.json().get("results").get(0).get("digit").asInt()).isEqualTo(FakeClassifier.DIGIT);
+        assertThat(overLimit.status()).isEqualTo(413);
+        assertThat(overLimit.error()).isEqualTo("too_many_files");
+        assertThat(overLimit.json().get("message").asText()).contains("limit of 3").contains("--max-files");
+    }
+
+    @Test
+    void saysSoWhenAMultipartFormHoldsNoFile() {
+        Http.Answer a = http.postMultipart("/api/v1/digits",
+                List.of(new Http.Part("note", null, null, "just text".getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.error()).isEqualTo("no_image");
+    }
+
+    @Test
+    void saysSoWhenAMultipartBodyIsBroken() {
+        Http.Answer a = http.post("/api/v1/digits", "multipart/form-data; boundary=xyz",
+                "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\nunfinished"
+                        .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(a.status()).as(a.text()).isEqualTo(400);
+        assertThat(a.error()).isEqualTo("bad_request");
+    }
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+}
