@@ -11,11 +11,11 @@ import io.mnist.api.NumberReading;
 import io.mnist.api.Prediction;
 import io.mnist.api.data.MnistData;
 import io.mnist.api.data.Sha256;
+import io.mnist.spark.example.RecognizeImages;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -223,6 +223,18 @@ class DigitRecognizerTest {
                 .as("a truncated model file").hasMessageContaining("truncated");
         assertThatThrownBy(() -> new DigitRecognizer().setModelPath(temp.resolve("none.mnist").toString())
                 .transform(images)).as("no file").hasMessageContaining("Cannot read the model file");
+    }
+
+    @Test
+    void theExampleJobWritesTheAnswersAsParquet() {
+        String out = temp.resolve("answers.parquet").toString();
+        String summary = RecognizeImages.run(spark, new DigitRecognizer(), false, generated.toString(), out);
+        assertThat(summary).as("the job's summary").contains(MNIST_IMAGES + 4 + " images")
+                .contains(MNIST_IMAGES + " answered, 4 failed (damaged 1, empty 1, not_an_image 1, unsupported_format 1)");
+        Dataset<Row> written = spark.read().parquet(out);
+        assertThat(written.columns()).as("columns written").containsExactly("path", "modificationTime", "length",
+                "digit", "confidence", "probabilities", "error");
+        assertThat(written.where("path like '%-label%' and error is null").count()).isEqualTo(MNIST_IMAGES);
     }
 
     private static Map<String, Integer> digits(Dataset<Row> rows) {
