@@ -30,12 +30,30 @@ import org.apache.spark.sql.SparkSession;
  * Spark's figures include listing and reading the files through its {@code binaryFile} source, turning rows into and
  * out of Spark's format, and the sink: {@code noop} (nothing written), or Parquet.
  *
- * <p>Not a test: run it with {@code scripts/bench-spark [IMAGES] [REPEATS]}. The images are MNIST test digits (then
- * the training digits, past 10,000) written as 28x28 PNG files, the cheapest to decode and preprocess, so that what
- * Spark adds per image shows as much as it can.
+ * <p>Not a test: run it with {@code scripts/bench-spark [IMAGES] [REPEATS] [FOLDER]}. The images are MNIST test digits
+ * (then the training digits, past 10,000) written as 28x28 PNG files, the cheapest to decode and preprocess, so that
+ * what Spark adds per image shows as much as it can; or the files directly in {@code FOLDER} (IMAGES is then
+ * ignored).
  */
 public final class SparkBenchmark {
     private static final int BATCH = 256;
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    /** One timed run: wall seconds and the CPU seconds this process used (all its threads, Spark's included). */
+    record Run(double seconds, double cpuSeconds) {
+    }
+
+    interface Timed {
+        void run() throws Exception;
+    }
+
+    static Run time(Timed work) throws Exception {
+        long cpu = OS.getProcessCpuTime();
+        long start = System.nanoTime();
+        work.run();
+        return new Run((System.nanoTime() - start) / 1e9, (OS.getProcessCpuTime() - cpu) / 1e9);
+    }
 
     private SparkBenchmark() {
     }
@@ -43,25 +61,32 @@ public final class SparkBenchmark {
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        Path dir = Files.createTempDirectory("mnist-spark-bench");
-        writeImages(count, dir);
+        Path dir;
+        if (args.length > 2) {
+            dir = Path.of(args[2]);
+        } else {
+            dir = Files.createTempDirectory("mnist-spark-bench");
+            writeImages(count, dir);
+        }
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
-            files = list.sorted().toList();
+            files = list.filter(Files::isRegularFile).sorted().toList();
         }
-        System.out.printf(Locale.ROOT, "%d PNG files (%.1f MB) in %s; %d cores; djl intra-op threads %s; repeats %d%n",
+        System.out.printf(Locale.ROOT, "%d files (%.1f MB) in %s; %d cores; djl intra-op threads %s; repeats %d%n",
                 files.size(), bytes(files) / 1e6, dir, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("ai.djl.pytorch.num_threads", "default"), repeats);
 
         List<String> lines = new ArrayList<>();
         try (DigitClassifier classifier = DigitClassifiers.pretrained("djl")) {
-            javaRun(classifier, files.subList(0, Math.min(2000, files.size())), 1);
+            javaRun(classifier, files, 2);
+            javaRun(classifier, files, 1);
             for (int threads : new int[] {1, 2}) {
-                double[] rates = new double[repeats];
+                Run[] runs = new Run[repeats];
                 for (int r = 0; r < repeats; r++) {
-                    rates[r] = files.size() / javaRun(classifier, files, threads);
+                    runs[r] = time(() -> javaRun(classifier, files, threads));
                 }
-                lines.add(line("java predictAll, " + threads + (threads == 1 ? " thread" : " threads"), rates));
+                lines.add(line("java predictAll, " + threads + (threads == 1 ? " thread" : " threads"), runs,
+                        files.size()));
             }
         }
         for (String master : new String[] {"local[1]", "local[2]"}) {
@@ -76,17 +101,20 @@ public final class SparkBenchmark {
                     String how = master + (openCost == null ? ", default partitions" : ", openCostInBytes 64k");
                     int partitions = spark.read().format("binaryFile").load(dir.toString()).rdd().getNumPartitions();
                     sparkRun(spark, dir, "noop", null);
-                    double[] rates = new double[repeats];
+                    Run[] runs = new Run[repeats];
                     for (int r = 0; r < repeats; r++) {
-                        rates[r] = files.size() / sparkRun(spark, dir, "noop", null);
+                        runs[r] = time(() -> sparkRun(spark, dir, "noop", null));
                     }
-                    lines.add(line("spark " + how + " (" + partitions + " partitions), noop sink", rates));
+                    lines.add(line("spark " + how + " (" + partitions + " partitions), noop sink", runs,
+                            files.size()));
                     if (openCost != null) {
                         Path out = Files.createTempDirectory("mnist-spark-bench-out");
                         for (int r = 0; r < repeats; r++) {
-                            rates[r] = files.size() / sparkRun(spark, dir, "parquet", out.resolve("run" + r));
+                            Path target = out.resolve("run" + r);
+                            runs[r] = time(() -> sparkRun(spark, dir, "parquet", target));
                         }
-                        lines.add(line("spark " + how + " (" + partitions + " partitions), Parquet", rates));
+                        lines.add(line("spark " + how + " (" + partitions + " partitions), Parquet", runs,
+                                files.size()));
                     }
                 } finally {
                     spark.stop();
@@ -94,14 +122,13 @@ public final class SparkBenchmark {
             }
         }
         System.out.println();
-        System.out.println("| how | images/s, median (all runs) |");
-        System.out.println("|---|---|");
+        System.out.println("| how | images/s, median (all runs) | CPU ms per image, median |");
+        System.out.println("|---|---|---|");
         lines.forEach(System.out::println);
     }
 
-    /** Seconds to read, decode, preprocess and classify {@code files} on {@code threads} threads. */
-    static double javaRun(DigitClassifier classifier, List<Path> files, int threads) throws Exception {
-        long start = System.nanoTime();
+    /** Reads, decodes, preprocesses and classifies {@code files} on {@code threads} threads. */
+    static void javaRun(DigitClassifier classifier, List<Path> files, int threads) throws Exception {
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -131,12 +158,10 @@ public final class SparkBenchmark {
         } finally {
             pool.shutdown();
         }
-        return (System.nanoTime() - start) / 1e9;
     }
 
-    /** Seconds for one job: the folder through the transformer into {@code format}. */
-    static double sparkRun(SparkSession spark, Path dir, String format, Path out) {
-        long start = System.nanoTime();
+    /** One job: the folder through the transformer into {@code format}. */
+    static void sparkRun(SparkSession spark, Path dir, String format, Path out) {
         var answers = new DigitRecognizer().setBackend("djl").transform(
                 spark.read().format("binaryFile").load(dir.toString())).drop("content");
         if (out == null) {
@@ -144,17 +169,21 @@ public final class SparkBenchmark {
         } else {
             answers.write().format(format).save(out.toString());
         }
-        return (System.nanoTime() - start) / 1e9;
     }
 
-    private static String line(String what, double[] rates) {
-        double[] sorted = rates.clone();
-        Arrays.sort(sorted);
+    private static String line(String what, Run[] runs, int images) {
+        double[] rates = new double[runs.length];
+        double[] cpu = new double[runs.length];
         StringBuilder all = new StringBuilder();
-        for (double r : rates) {
-            all.append(all.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", r));
+        for (int i = 0; i < runs.length; i++) {
+            rates[i] = images / runs[i].seconds();
+            cpu[i] = 1000 * runs[i].cpuSeconds() / images;
+            all.append(all.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", rates[i]));
         }
-        String row = String.format(Locale.ROOT, "| %s | %,.0f (%s) |", what, sorted[sorted.length / 2], all);
+        Arrays.sort(rates);
+        Arrays.sort(cpu);
+        String row = String.format(Locale.ROOT, "| %s | %,.0f (%s) | %.2f |", what, rates[rates.length / 2], all,
+                cpu[cpu.length / 2]);
         System.out.println(row);
         return row;
     }
