@@ -237,6 +237,18 @@ class DigitRecognizerTest {
         assertThat(written.where("path like '%-label%' and error is null").count()).isEqualTo(MNIST_IMAGES);
     }
 
+    @Test
+    void theExampleJobReadsAParquetTableOfImagesToo() {
+        String table = temp.resolve("images.parquet").toString();
+        mnistImages.withColumnRenamed("content", "bytes").write().parquet(table);
+        String out = temp.resolve("answers-from-table.parquet").toString();
+        String summary = RecognizeImages.run(spark, new DigitRecognizer().setInputCol("bytes"), true, table, out);
+        assertThat(summary).as("the job's summary").contains(MNIST_IMAGES + 4 + " images")
+                .contains(MNIST_IMAGES + " answered, 4 failed");
+        assertThat(spark.read().parquet(out).columns()).as("columns written").doesNotContain("bytes")
+                .contains("path", "digit", "error");
+    }
+
     private static Map<String, Integer> digits(Dataset<Row> rows) {
         Map<String, Integer> out = new HashMap<>();
         for (Row r : rows.collectAsList()) {
