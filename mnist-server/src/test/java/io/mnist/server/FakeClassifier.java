@@ -8,6 +8,7 @@ import io.mnist.api.NetworkSpec;
 import io.mnist.api.NetworkWeights;
 import io.mnist.api.Prediction;
 import io.mnist.api.TrainingConfig;
+import io.mnist.api.TrainingData;
 import io.mnist.api.data.MnistDataset;
 import java.nio.file.Path;
 import java.util.List;
@@ -83,7 +84,7 @@ final class FakeClassifier implements DigitClassifier {
     @Override
     public ModelInfo info() {
         return new ModelInfo("fake", "none 0", NetworkSpec.compact(), NetworkSpec.compact().parameterCount(),
-                TrainingConfig.pretrained(), List.of(), 0.5, "made up for tests");
+                TrainingConfig.pretrained(), List.of(), 0.5, new TrainingData("made up for tests", 0, 0), null);
     }
 
     @Override
