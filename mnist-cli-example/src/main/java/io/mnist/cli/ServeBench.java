@@ -64,6 +64,7 @@ final class ServeBench {
         m.put("backend", backend);
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("quick", quick);
+        m.put("jvm_options", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         m.put("load_average_at_start", loadAverage());
         images = images();
         m.put("image", "112x112 grey PNG of an MNIST test digit, " + images.get(0).length + " bytes or so");
@@ -193,10 +194,16 @@ final class ServeBench {
         }
     }
 
+    /**
+     * {@code mnist serve} in a JVM of its own, with the service heap and then this JVM's own options (so that
+     * {@code JAVA_OPTS} applies to the server and to the in-process figures alike); the environment is inherited.
+     */
     private Process startServer() throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), BenchCommand.SERVICE_HEAP,
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), MnistCli.class.getName(),
+                "-Dai.djl.offline=true"));
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MnistCli.class.getName(),
                 "serve", "--backend", backend, "--host", "127.0.0.1", "--port", "0"));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
@@ -410,8 +417,8 @@ final class ServeBench {
             Json.print(out, m);
             return;
         }
-        out.printf(Locale.ROOT, "%nmnist serve on %s, %d cores, server and clients on this machine (127.0.0.1)%n",
-                m.get("backend"), m.get("cores"));
+        out.printf(Locale.ROOT, "%nmnist serve on %s, %d cores, server and clients on this machine (127.0.0.1);"
+                + " JVM options %s%n", m.get("backend"), m.get("cores"), m.get("jvm_options"));
         out.printf(Locale.ROOT, "  in-process predict(byte[])  %,.0f/s on 1 thread, %,.0f/s on %d threads; after the"
                         + " server: %,.0f/s and %,.0f/s%n", m.get("in_process_per_second_1_thread"),
                 m.get("in_process_per_second_" + m.get("cores") + "_threads"), m.get("cores"),

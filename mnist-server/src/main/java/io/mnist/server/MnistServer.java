@@ -172,9 +172,13 @@ public final class MnistServer implements AutoCloseable {
         closed = true;
         try {
             app.stop();
+            work.drain(config.shutdownGrace().toSeconds());
         } catch (RuntimeException e) {
             LOG.warn("[mnist] The server did not stop cleanly: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
+            work.close();
             model.close();
             stopped.countDown();
         }
@@ -422,6 +426,11 @@ public final class MnistServer implements AutoCloseable {
     /** The one place where an error becomes a response: status, {@code Retry-After}, JSON body, metric. */
     private void error(Context ctx, ErrorCode code, String message, int retryAfterSeconds) {
         metrics.error(code);
+        if (code == ErrorCode.TOO_MANY_BYTES || (ctx.method() == HandlerType.POST
+                && (code == ErrorCode.SERVER_BUSY || code == ErrorCode.MODEL_NOT_LOADED))) {
+            // Answered without reading the body: the connection cannot be reused, and the client must know it.
+            ctx.header("Connection", "close");
+        }
         if (retryAfterSeconds > 0) {
             ctx.header("Retry-After", Integer.toString(retryAfterSeconds));
         }

@@ -1,27 +1,46 @@
 package io.mnist.server;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Bounds the work in the server: at most {@code workers} requests are recognised at once, at most {@code queue} more
- * wait for a turn (first come, first served), and any request beyond that is refused at once with
+ * Bounds the work in the server: requests are recognised on {@code workers} threads of the queue's own, at most
+ * {@code queue} more wait for a turn (first come, first served), and any request beyond that is refused at once with
  * {@link ErrorCode#SERVER_BUSY}, before its body is read. So a burst costs memory for at most
  * {@code workers + queue} bodies, and a caller learns quickly that it should come back later.
+ *
+ * <p>The engines are called from these few threads only, never from the HTTP server's many request threads: an
+ * engine keeps state per calling thread (libtorch an OpenMP thread team, DJL and ND4J predictors and workspaces), so
+ * this bounds that state to {@code workers} threads, and the engine sees the same callers as in a program that
+ * predicts on a thread pool of its own.
  */
-final class WorkQueue {
+final class WorkQueue implements AutoCloseable {
     /** What a busy server asks callers to wait before trying again. */
     static final int RETRY_AFTER_SECONDS = 1;
 
     private final int capacity;
     private final Semaphore admitted;
-    private final Semaphore working;
+    private final ExecutorService workers;
 
     WorkQueue(int workers, int queue) {
         this.capacity = workers + queue;
         this.admitted = new Semaphore(capacity);
-        this.working = new Semaphore(workers, true);
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory named = r -> {
+            Thread t = new Thread(r, "mnist-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        // Unbounded in itself; the admission semaphore bounds it.
+        this.workers = Executors.newFixedThreadPool(workers, named);
     }
 
     /**
@@ -43,6 +62,17 @@ final class WorkQueue {
         return capacity - admitted.availablePermits();
     }
 
+    /** Stops the worker threads once the work queued has been done, waiting up to {@code seconds}. */
+    void drain(long seconds) throws InterruptedException {
+        workers.shutdown();
+        workers.awaitTermination(seconds, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+
     /** An admitted request's place in the queue. */
     final class Ticket implements AutoCloseable {
         private final AtomicBoolean closed = new AtomicBoolean();
@@ -50,13 +80,26 @@ final class WorkQueue {
         private Ticket() {
         }
 
-        /** Waits for a worker's turn, then runs {@code work} on the calling thread. */
+        /**
+         * Runs {@code work} on a worker when its turn comes and waits for it; what it throws is thrown here, as is.
+         */
         <T> T run(Callable<T> work) throws Exception {
-            working.acquire();
+            Future<T> result = workers.submit(work);
             try {
-                return work.call();
-            } finally {
-                working.release();
+                return result.get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof Exception x) {
+                    throw x;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw e;
+            } catch (InterruptedException e) {
+                result.cancel(true);
+                Thread.currentThread().interrupt();
+                throw e;
             }
         }
 
