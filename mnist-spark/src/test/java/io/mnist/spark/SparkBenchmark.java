@@ -122,8 +122,8 @@ public final class SparkBenchmark {
             }
         }
         System.out.println();
-        System.out.println("| how | images/s, median (all runs) | CPU ms per image, median |");
-        System.out.println("|---|---|---|");
+        System.out.println("| how | images/s, median (all runs) | CPU ms per image, median | load average after |");
+        System.out.println("|---|---|---|---|");
         lines.forEach(System.out::println);
     }
 
@@ -182,8 +182,8 @@ public final class SparkBenchmark {
         }
         Arrays.sort(rates);
         Arrays.sort(cpu);
-        String row = String.format(Locale.ROOT, "| %s | %,.0f (%s) | %.2f |", what, rates[rates.length / 2], all,
-                cpu[cpu.length / 2]);
+        String row = String.format(Locale.ROOT, "| %s | %,.0f (%s) | %.2f | %.1f |", what, rates[rates.length / 2],
+                all, cpu[cpu.length / 2], OS.getSystemLoadAverage());
         System.out.println(row);
         return row;
     }
