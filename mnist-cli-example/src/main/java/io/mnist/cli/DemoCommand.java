@@ -72,13 +72,13 @@ final class DemoCommand extends Subcommand {
                 int code = 0;
                 if (Files.isDirectory(folder)) {
                     List<PredictCommand.Row> rows = PredictCommand.predict(reloaded, List.of(folder), false, err);
-                    PredictCommand.print(rows, Format.text, false, 0, PredictCommand.score(rows), out);
+                    PredictCommand.print(rows, Format.text, false, 0, PredictCommand.score(rows, false), out);
                     Path numbers = folder.resolve("numbers");
                     if (Files.isDirectory(numbers)) {
                         out.println();
                         out.println("== 6. Reading the sample numbers (several digits in one image)");
                         List<PredictCommand.Row> read = PredictCommand.predict(reloaded, List.of(numbers), true, err);
-                        PredictCommand.print(read, Format.text, true, 0, PredictCommand.score(read), out);
+                        PredictCommand.print(read, Format.text, true, 0, PredictCommand.score(read, true), out);
                         rows = new java.util.ArrayList<>(rows);
                         rows.addAll(read);
                     }

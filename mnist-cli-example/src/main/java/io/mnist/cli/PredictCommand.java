@@ -73,7 +73,7 @@ final class PredictCommand extends Subcommand {
         try (DigitClassifier classifier = cli.model(model)) {
             rows = predict(classifier, paths, number, err);
         }
-        Map<String, Object> scored = score ? score(rows) : null;
+        Map<String, Object> scored = score ? score(rows, number) : null;
         print(rows, format, number, minConfidence, scored, out);
         if (scored != null && format == Format.csv) {
             err().println(scoreLine(scored));
@@ -132,13 +132,22 @@ final class PredictCommand extends Subcommand {
         return ImageDecoder.read(file);
     }
 
-    /** Right answers among the files whose names carry one; a failed file counts as wrong. */
-    static Map<String, Object> score(List<Row> rows) {
+    /**
+     * Right answers among the files whose names carry one; a failed file counts as wrong. Read as single digits
+     * ({@code numbers} false), files named as numbers ('-number2026.png') are not scored but counted as skipped:
+     * a number is no single digit, and is read with {@code --number}.
+     */
+    static Map<String, Object> score(List<Row> rows, boolean numbers) {
         int scored = 0;
         int correct = 0;
+        int skipped = 0;
         for (Row r : rows) {
             java.util.regex.Matcher m = ANSWER.matcher(r.file());
             if (m.find()) {
+                if (!numbers && m.group().startsWith("-number")) {
+                    skipped++;
+                    continue;
+                }
                 scored++;
                 correct += r.error() == null && r.answer().equals(m.group(1)) ? 1 : 0;
             }
@@ -147,6 +156,7 @@ final class PredictCommand extends Subcommand {
         m.put("scored", scored);
         m.put("correct", correct);
         m.put("accuracy", scored == 0 ? 0.0 : (double) correct / scored);
+        m.put("skipped_numbers", skipped);
         return m;
     }
 
@@ -156,8 +166,11 @@ final class PredictCommand extends Subcommand {
             return "score: nothing to score: no file name carries its answer (as '-label7.png' or '-number2026.png',"
                     + " which 'mnist testset' writes)";
         }
-        return String.format(Locale.ROOT, "score: %d of %d right (%.2f%%)", score.get("correct"), score.get("scored"),
-                100 * (double) score.get("accuracy"));
+        int skipped = (int) score.getOrDefault("skipped_numbers", 0);
+        return String.format(Locale.ROOT, "score: %d of %d right (%.2f%%)%s", score.get("correct"), score.get("scored"),
+                100 * (double) score.get("accuracy"),
+                skipped == 0 ? "" : "; " + skipped + " number" + (skipped == 1 ? "" : "s") + " not scored as single"
+                        + " digits (read them with --number)");
     }
 
     static void print(List<Row> rows, Format format, boolean number, double minConfidence, PrintWriter out) {

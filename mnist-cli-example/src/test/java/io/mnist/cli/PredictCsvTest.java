@@ -38,4 +38,17 @@ class PredictCsvTest {
             assertThat(records.get(i).get("digit")).isEqualTo("7");
         }
     }
+
+    @Test
+    void singleDigitScoresLeaveNumbersOut() {
+        float[] p = new float[10];
+        p[1] = 1f;
+        Prediction one = Prediction.fromProbabilities(p);
+        List<PredictCommand.Row> rows = List.of(new PredictCommand.Row("a-label1.png", one, null, null),
+                new PredictCommand.Row("b-label7.png", one, null, null),
+                new PredictCommand.Row("c-number11.png", one, null, null));
+        var score = PredictCommand.score(rows, false);
+        assertThat(score).containsEntry("scored", 2).containsEntry("correct", 1).containsEntry("skipped_numbers", 1);
+        assertThat(PredictCommand.scoreLine(score)).contains("1 of 2 right").contains("1 number not scored");
+    }
 }
