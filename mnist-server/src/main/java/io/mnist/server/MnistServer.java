@@ -426,6 +426,9 @@ public final class MnistServer implements AutoCloseable {
     /** The one place where an error becomes a response: status, {@code Retry-After}, JSON body, metric. */
     private void error(Context ctx, ErrorCode code, String message, int retryAfterSeconds) {
         metrics.error(code);
+        if (code == ErrorCode.TOO_MANY_BYTES) {
+            drainRefusedBody(ctx);
+        }
         if (code == ErrorCode.TOO_MANY_BYTES || (ctx.method() == HandlerType.POST
                 && (code == ErrorCode.SERVER_BUSY || code == ErrorCode.MODEL_NOT_LOADED))) {
             // Answered without reading the body: the connection cannot be reused, and the client must know it.
@@ -436,6 +439,27 @@ public final class MnistServer implements AutoCloseable {
         }
         String text = message != null ? message : code == ErrorCode.TOO_MANY_BYTES ? tooManyBytes() : code.code();
         send(ctx, code.status(), new Answers.Error(code.code(), text, code.status()));
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to 4 times the limit, so that a caller still sending it
+     * receives the answer instead of a connection reset mid-request; a larger body is cut off unread.
+     */
+    private void drainRefusedBody(Context ctx) {
+        long cap = 4 * config.maxBodyBytes();
+        if (ctx.req().getContentLengthLong() > cap) {
+            return;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while (total < cap && (n = in.read(buffer)) > 0) {
+                total += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // the caller went away, or the body was already consumed: nothing left to drain
+        }
     }
 
     private void send(Context ctx, int status, Object body) {

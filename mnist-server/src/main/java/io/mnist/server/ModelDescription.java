@@ -28,7 +28,7 @@ final class ModelDescription {
         network.put("name", info.network().equals(NetworkSpec.compact()) ? "compact"
                 : info.network().equals(NetworkSpec.seed()) ? "seed" : "custom");
         // The layers as the model file's manifest writes them: {"type": "conv2d", "filters": 32, ...}.
-        network.put("layers", info.network().layers().stream().map(l -> json.convertValue(l, Map.class)).toList());
+        network.put("layers", info.network().layers().stream().map(l -> layer(l, json)).toList());
         m.put("network", network);
         TrainingConfig t = info.training();
         if (t != null) {
@@ -47,6 +47,15 @@ final class ModelDescription {
         provenance.put("training_data", info.trainingData());
         provenance.put("converted_from", info.convertedFrom());
         m.put("provenance", provenance);
+        return m;
+    }
+
+    /** A layer as JSON: its kind ({@code conv2d}, {@code maxpool}, {@code dropout}, {@code flatten}, {@code dense}), then its settings. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> layer(NetworkSpec.Layer l, ObjectMapper json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", l.getClass().getSimpleName().toLowerCase(Locale.ROOT));
+        m.putAll(json.convertValue(l, Map.class));
         return m;
     }
 
