@@ -62,12 +62,25 @@ public final class Evaluation {
      * @throws IllegalArgumentException if the sizes disagree, there are no images, or a label is not 0..9
      */
     public static Evaluation of(int[] labels, float[] probabilities) {
+        return of(labels, probabilities, 10);
+    }
+
+    /**
+     * Evaluates {@code classes} probabilities per image against the true labels; the first ten of each image are
+     * the digits, and the prediction is the most probable digit (see {@link Prediction}).
+     *
+     * @param labels        true digits, one per image
+     * @param probabilities {@code labels.length * classes} values, image after image in label order
+     * @param classes       probabilities per image, at least 10
+     * @throws IllegalArgumentException if the sizes disagree, there are no images, or a label is not 0..9
+     */
+    public static Evaluation of(int[] labels, float[] probabilities, int classes) {
         if (labels.length == 0) {
             throw new IllegalArgumentException("Cannot evaluate on zero images");
         }
-        if (probabilities.length != labels.length * 10) {
-            throw new IllegalArgumentException("Expected " + labels.length * 10 + " probabilities for "
-                    + labels.length + " images, got " + probabilities.length);
+        if (classes < 10 || probabilities.length != (long) labels.length * classes) {
+            throw new IllegalArgumentException("Expected " + (long) labels.length * classes + " probabilities for "
+                    + labels.length + " images of " + classes + " classes, got " + probabilities.length);
         }
         int[][] confusion = new int[10][10];
         List<Integer> wrong = new ArrayList<>();
@@ -80,7 +93,7 @@ public final class Evaluation {
             if (label < 0 || label > 9) {
                 throw new IllegalArgumentException("Label " + i + " is " + label + ", not a digit");
             }
-            Prediction prediction = Prediction.fromProbabilities(probabilities, i * 10);
+            Prediction prediction = Prediction.fromProbabilities(probabilities, i * classes, classes);
             int predicted = prediction.digit();
             confidences[i] = prediction.confidence();
             right[i] = predicted == label;
@@ -90,7 +103,7 @@ public final class Evaluation {
             } else {
                 wrong.add(i);
             }
-            lossSum -= Math.log(Math.max(probabilities[i * 10 + label], MIN_PROBABILITY));
+            lossSum -= Math.log(Math.max(probabilities[i * classes + label], MIN_PROBABILITY));
         }
         return new Evaluation(confusion, lossSum / labels.length,
                 wrong.stream().mapToInt(Integer::intValue).toArray(), labels.length, correct, confidences, right);

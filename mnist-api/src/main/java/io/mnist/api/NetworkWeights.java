@@ -7,9 +7,11 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * A network's trainable parameters in the engine-neutral layout that {@link NetworkSpec} defines: for each layer
- * with parameters, in order, its weights then its bias. Conv kernels are {@code [kernel][kernel][in][filters]},
- * dense weights {@code [inputs][units]}, and the flatten before the first dense layer is channels-last.
+ * A network's parameters in the engine-neutral layout that {@link NetworkSpec} defines: for each layer with
+ * parameters, in order, its tensors. Conv2D: {@code i.weight [kernelHeight][kernelWidth][in][filters]} then
+ * {@code i.bias [filters]}; Dense: {@code i.weight [inputs][units]} then {@code i.bias [units]}; BatchNorm:
+ * {@code i.gamma}, {@code i.beta}, {@code i.movingMean}, {@code i.movingVariance}, each {@code [channels]} (Keras'
+ * order); {@code i} is the layer's index in the spec. The flatten before the first dense layer is channels-last.
  *
  * <p>Backends convert to and from their engine's layout explicitly, so weights move between engines and every
  * backend starts training from the same initial values for the same seed.
@@ -73,6 +75,9 @@ public record NetworkWeights(NetworkSpec network, List<Tensor> tensors) {
         }
     }
 
+    /** A batch normalisation's tensors, in order, as the part of their names after the layer index. */
+    public static final List<String> BATCH_NORM_PARTS = List.of("gamma", "beta", "movingMean", "movingVariance");
+
     /** The tensors {@code network} has, with zero values: names and shapes in order. */
     public static List<Tensor> shapes(NetworkSpec network) {
         List<Tensor> out = new ArrayList<>();
@@ -81,8 +86,13 @@ public record NetworkWeights(NetworkSpec network, List<Tensor> tensors) {
         for (int i = 0; i < layers.size(); i++) {
             NetworkSpec.Layer layer = layers.get(i);
             if (layer instanceof NetworkSpec.Conv2D c) {
-                out.add(zeros(i + ".weight", c.kernel(), c.kernel(), shape[2], c.filters()));
+                out.add(zeros(i + ".weight", c.kernelHeight(), c.kernelWidth(), shape[2], c.filters()));
                 out.add(zeros(i + ".bias", c.filters()));
+            } else if (layer instanceof NetworkSpec.BatchNorm) {
+                int channels = shape[shape.length - 1];
+                for (String part : BATCH_NORM_PARTS) {
+                    out.add(zeros(i + "." + part, channels));
+                }
             } else if (layer instanceof NetworkSpec.Dense d) {
                 out.add(zeros(i + ".weight", shape[0], d.units()));
                 out.add(zeros(i + ".bias", d.units()));
@@ -93,14 +103,21 @@ public record NetworkWeights(NetworkSpec network, List<Tensor> tensors) {
     }
 
     /**
-     * Initial weights as {@code network.initializer()} prescribes, drawn from {@code seed}; biases are zero. The
-     * same spec and seed give the same values on every backend.
+     * Initial weights as {@code network.initializer()} prescribes, drawn from {@code seed}; biases, batch
+     * normalisation offsets and moving means are zero, its scales and moving variances one. The same spec and seed
+     * give the same values on every backend.
      */
     public static NetworkWeights initial(NetworkSpec network, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<Tensor> out = new ArrayList<>();
         for (Tensor t : shapes(network)) {
-            if (t.name().endsWith(".bias")) {
+            if (t.name().endsWith(".gamma") || t.name().endsWith(".movingVariance")) {
+                float[] ones = new float[t.values().length];
+                Arrays.fill(ones, 1f);
+                out.add(new Tensor(t.name(), t.shape(), ones));
+                continue;
+            }
+            if (!t.name().endsWith(".weight")) {
                 out.add(t);
                 continue;
             }
@@ -135,11 +152,15 @@ public record NetworkWeights(NetworkSpec network, List<Tensor> tensors) {
     }
 
     private static Tensor zeros(String name, int... shape) {
-        int n = 1;
+        long n = 1;
         for (int d : shape) {
             n *= d;
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("Tensor " + name + " " + Arrays.toString(shape)
+                        + " has more values than one Java array holds; the network is too large");
+            }
         }
-        return new Tensor(name, shape, new float[n]);
+        return new Tensor(name, shape, new float[(int) n]);
     }
 
     private static double gaussian(SplittableRandom random) {

@@ -3,17 +3,29 @@ package io.mnist.api;
 import java.util.Arrays;
 
 /**
- * What a classifier says about one image: the most probable digit, its probability, and all ten probabilities.
+ * What a classifier says about one image: the most probable digit, its probability, and the probability of every
+ * class.
  *
- * @param digit         the predicted digit, 0..9
+ * <p>Most models have ten classes, the digits 0-9. A model may have more (an imported Keras model with an eleventh
+ * "not a digit" class, say): then classes 0-9 are still the digits, {@link #digit()} is the most probable digit,
+ * and {@link #otherProbability()} is what the model gives to the classes that are not digits.
+ *
+ * @param digit         the most probable digit, 0..9
  * @param confidence    the probability of {@code digit}
- * @param probabilities ten probabilities summing to about 1 (copied; do not rely on identity)
+ * @param probabilities one probability per class, at least ten, summing to about 1; index {@code d < 10} is the
+ *                      digit {@code d} (copied; do not rely on identity)
  */
 public record Prediction(int digit, float confidence, float[] probabilities) {
 
+    /**
+     * Checks the shape.
+     *
+     * @throws IllegalArgumentException if there are fewer than ten probabilities or {@code digit} is not 0..9
+     */
     public Prediction {
-        if (probabilities.length != 10) {
-            throw new IllegalArgumentException("A prediction has 10 probabilities, got " + probabilities.length);
+        if (probabilities.length < 10) {
+            throw new IllegalArgumentException("A prediction has at least 10 probabilities (one per digit), got "
+                    + probabilities.length);
         }
         if (digit < 0 || digit > 9) {
             throw new IllegalArgumentException("digit must be 0..9, got " + digit);
@@ -23,18 +35,48 @@ public record Prediction(int digit, float confidence, float[] probabilities) {
 
     /** Builds a prediction from ten probabilities, choosing the most probable digit (the lowest on a tie). */
     public static Prediction fromProbabilities(float[] probabilities) {
-        return fromProbabilities(probabilities, 0);
+        return fromProbabilities(probabilities, 0, probabilities.length);
     }
 
     /** As {@link #fromProbabilities(float[])}, reading ten values of {@code rows} from {@code offset}. */
     public static Prediction fromProbabilities(float[] rows, int offset) {
+        return fromProbabilities(rows, offset, 10);
+    }
+
+    /**
+     * Builds a prediction from {@code classes} probabilities of {@code rows} from {@code offset}: the most probable
+     * of the first ten (the digits; the lowest on a tie), with all of them kept.
+     *
+     * @throws IllegalArgumentException if {@code classes} is below ten
+     */
+    public static Prediction fromProbabilities(float[] rows, int offset, int classes) {
+        if (classes < 10) {
+            throw new IllegalArgumentException("A prediction has at least 10 classes, got " + classes);
+        }
         int best = 0;
         for (int d = 1; d < 10; d++) {
             if (rows[offset + d] > rows[offset + best]) {
                 best = d;
             }
         }
-        return new Prediction(best, rows[offset + best], Arrays.copyOfRange(rows, offset, offset + 10));
+        return new Prediction(best, rows[offset + best], Arrays.copyOfRange(rows, offset, offset + classes));
+    }
+
+    /** Classes the model has: 10, or more when it has classes that are not digits. */
+    public int classes() {
+        return probabilities.length;
+    }
+
+    /**
+     * The probability of the classes beyond the ten digits (for example a "not a digit" class); 0 for a
+     * ten-class model.
+     */
+    public float otherProbability() {
+        float sum = 0;
+        for (int c = 10; c < probabilities.length; c++) {
+            sum += probabilities[c];
+        }
+        return sum;
     }
 
     @Override
@@ -42,7 +84,7 @@ public record Prediction(int digit, float confidence, float[] probabilities) {
         return probabilities.clone();
     }
 
-    /** The probability given to {@code d}. */
+    /** The probability given to class {@code d} (the digit {@code d} when {@code d < 10}). */
     public float probability(int d) {
         return probabilities[d];
     }

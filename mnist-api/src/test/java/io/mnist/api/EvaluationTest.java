@@ -46,7 +46,7 @@ class EvaluationTest {
     @Test
     void rejectsMismatchedSizesAndEmptyInput() {
         assertThatThrownBy(() -> Evaluation.of(new int[] {1, 2}, new float[10]))
-                .hasMessage("Expected 20 probabilities for 2 images, got 10");
+                .hasMessage("Expected 20 probabilities for 2 images of 10 classes, got 10");
         assertThatThrownBy(() -> Evaluation.of(new int[0], new float[0])).hasMessageContaining("zero images");
         assertThatThrownBy(() -> Evaluation.of(new int[] {12}, new float[10])).hasMessageContaining("not a digit");
     }

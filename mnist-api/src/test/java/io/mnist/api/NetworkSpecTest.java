@@ -34,11 +34,76 @@ class NetworkSpecTest {
     }
 
     @Test
+    void shapesFollowKerasPaddingAndStrides() {
+        // TensorFlow's rule: SAME gives ceil(n / s); 28 with a 5-window, stride 2: 14 outputs, 3 padded in all,
+        // 1 before and 2 after.
+        assertThat(NetworkSpec.Padding.SAME.outputSize(28, 5, 2)).isEqualTo(14);
+        assertThat(NetworkSpec.Padding.SAME.padBefore(28, 5, 2)).isEqualTo(1);
+        assertThat(NetworkSpec.Padding.SAME.padAfter(28, 5, 2)).isEqualTo(2);
+        assertThat(NetworkSpec.Padding.VALID.outputSize(26, 3, 3)).as("Keras MaxPooling2D(3) on 26").isEqualTo(8);
+        NetworkSpec spec = new NetworkSpec(List.of(
+                new NetworkSpec.Conv2D(8, 5, 3, 2, 1, NetworkSpec.Padding.SAME, Activation.TANH),
+                new NetworkSpec.BatchNorm(),
+                new NetworkSpec.AveragePool(3, 3, 2, 2, NetworkSpec.Padding.SAME),
+                new NetworkSpec.MaxPool(2),
+                new Flatten(),
+                new Dense(16, Activation.SIGMOID),
+                new NetworkSpec.BatchNorm(),
+                new Dense(11, Activation.SOFTMAX)), NetworkSpec.Initializer.GLOROT_UNIFORM, 255);
+        assertThat(spec.inputShapes().get(1)).containsExactly(14, 28, 8);
+        assertThat(spec.inputShapes().get(3)).containsExactly(7, 14, 8);
+        assertThat(spec.inputShapes().get(5)).containsExactly(168);
+        assertThat(spec.classes()).isEqualTo(11);
+        assertThat(spec.parameterCount()).isEqualTo(5 * 3 * 8 + 8 + 4 * 8 + 168 * 16 + 16 + 4 * 16 + 16 * 11 + 11);
+        NetworkWeights w = NetworkWeights.initial(spec, 1);
+        assertThat(w.parameterCount()).isEqualTo(spec.parameterCount());
+        assertThat(w.tensors()).extracting(NetworkWeights.Tensor::name).containsExactly("0.weight", "0.bias",
+                "1.gamma", "1.beta", "1.movingMean", "1.movingVariance", "5.weight", "5.bias", "6.gamma", "6.beta",
+                "6.movingMean", "6.movingVariance", "7.weight", "7.bias");
+        assertThat(w.tensors().get(0).shape()).containsExactly(5, 3, 1, 8);
+        assertThat(w.tensors().get(2).values()).as("gamma starts at one").containsOnly(1f);
+        assertThat(w.tensors().get(5).values()).as("moving variance starts at one").containsOnly(1f);
+        assertThat(w.tensors().get(4).values()).as("moving mean starts at zero").containsOnly(0f);
+    }
+
+    @Test
+    void everyLayerKindSurvivesJsonAndOldFilesStillRead() throws Exception {
+        NetworkSpec spec = new NetworkSpec(List.of(
+                new NetworkSpec.Conv2D(4, 3, 2, 1, 2, NetworkSpec.Padding.SAME, Activation.RELU),
+                new NetworkSpec.BatchNorm(1e-5, 0.9),
+                new NetworkSpec.AveragePool(2),
+                new NetworkSpec.MaxPool(3, 3, 2, 2, NetworkSpec.Padding.SAME),
+                new NetworkSpec.Dropout(0.1),
+                new Flatten(),
+                new Dense(10, Activation.SOFTMAX)), NetworkSpec.Initializer.HE_NORMAL, 255);
+        String json = ManifestJson.mapper().writeValueAsString(spec);
+        assertThat(json).doesNotContain("classes").doesNotContain("inputShapes");
+        assertThat(ManifestJson.mapper().readValue(json, NetworkSpec.class)).isEqualTo(spec);
+        // As models written before strides, padding and input scales recorded their networks.
+        String old = "{\"layers\":[{\"type\":\"conv2d\",\"filters\":32,\"kernel\":3,\"activation\":\"RELU\"},"
+                + "{\"type\":\"maxpool\",\"size\":2},{\"type\":\"flatten\"},"
+                + "{\"type\":\"dense\",\"units\":10,\"activation\":\"SOFTMAX\"}],\"initializer\":\"GLOROT_UNIFORM\"}";
+        assertThat(ManifestJson.mapper().readValue(old, NetworkSpec.class)).isEqualTo(new NetworkSpec(List.of(
+                new NetworkSpec.Conv2D(32, 3, Activation.RELU), new NetworkSpec.MaxPool(2), new Flatten(),
+                new Dense(10, Activation.SOFTMAX)), NetworkSpec.Initializer.GLOROT_UNIFORM));
+        assertThatThrownBy(() -> ManifestJson.mapper().readValue(old.replace("\"kernel\":3", "\"kernel\":0"),
+                NetworkSpec.class)).hasMessageContaining("kernelHeight must be positive");
+    }
+
+    @Test
     void rejectsNetworksThatCannotBeBuilt() {
         assertThatThrownBy(() -> new NetworkSpec(List.of(new Dense(10, Activation.SOFTMAX)),
                 NetworkSpec.Initializer.GLOROT_UNIFORM)).hasMessageContaining("add a Flatten layer");
         assertThatThrownBy(() -> new NetworkSpec(List.of(new Flatten(), new Dense(5, Activation.SOFTMAX)),
-                NetworkSpec.Initializer.GLOROT_UNIFORM)).hasMessageContaining("Dense(10, SOFTMAX)");
+                NetworkSpec.Initializer.GLOROT_UNIFORM)).hasMessageContaining("at least 10 units with SOFTMAX");
+        assertThatThrownBy(() -> new NetworkSpec(List.of(new Flatten(), new Dense(8, Activation.SOFTMAX),
+                new Dense(10, Activation.SOFTMAX)), NetworkSpec.Initializer.GLOROT_UNIFORM))
+                .hasMessageContaining("Softmax is supported only on the last layer");
+        assertThatThrownBy(() -> new NetworkSpec(List.of(new NetworkSpec.Conv2D(4, 30, Activation.RELU), new Flatten(),
+                new Dense(10, Activation.SOFTMAX)), NetworkSpec.Initializer.GLOROT_UNIFORM))
+                .hasMessageContaining("does not fit an input of 28");
+        assertThatThrownBy(() -> new NetworkSpec(NetworkSpec.seed().layers(), NetworkSpec.Initializer.GLOROT_UNIFORM,
+                Double.NaN)).hasMessageContaining("inputScale");
         assertThatThrownBy(() -> new NetworkSpec.Dropout(1.0)).hasMessageContaining("[0, 1)");
     }
 

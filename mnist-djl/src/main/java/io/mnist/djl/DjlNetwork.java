@@ -44,13 +44,14 @@ final class DjlNetwork {
             NetworkSpec.Layer layer = layers.get(i);
             boolean last = i == layers.size() - 1;
             if (layer instanceof NetworkSpec.Conv2D c) {
-                Conv2d conv = Conv2d.builder().setKernelShape(new Shape(c.kernel(), c.kernel()))
+                Conv2d conv = Conv2d.builder().setKernelShape(new Shape(c.kernelHeight(), c.kernelWidth()))
                         .setFilters(c.filters()).build();
                 block.add(conv);
                 parameterised.add(conv);
                 addActivation(c.activation(), false);
             } else if (layer instanceof NetworkSpec.MaxPool p) {
-                block.add(Pool.maxPool2dBlock(new Shape(p.size(), p.size()), new Shape(p.size(), p.size())));
+                block.add(Pool.maxPool2dBlock(new Shape(p.poolHeight(), p.poolWidth()),
+                        new Shape(p.strideHeight(), p.strideWidth())));
             } else if (layer instanceof NetworkSpec.Dropout d) {
                 block.add(Dropout.builder().optRate((float) d.rate()).build());
             } else if (layer instanceof NetworkSpec.Flatten) {
@@ -76,6 +77,8 @@ final class DjlNetwork {
                     block.add(LambdaBlock.singleton(x -> x.softmax(-1), "softmax"));
                 }
             }
+            case SIGMOID -> block.add(Activation.sigmoidBlock());
+            case TANH -> block.add(Activation.tanhBlock());
             case IDENTITY -> { }
             default -> throw new IllegalArgumentException("Unknown activation " + activation);
         }

@@ -206,12 +206,12 @@ final class Dl4jNetwork {
             NetworkSpec.Layer layer = layers.get(i);
             boolean last = i == layers.size() - 1;
             if (layer instanceof NetworkSpec.Conv2D c) {
-                list.layer(index++, new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(1, 1)
+                list.layer(index++, new ConvolutionLayer.Builder(c.kernelHeight(), c.kernelWidth()).stride(c.strideHeight(), c.strideWidth())
                         .convolutionMode(ConvolutionMode.Truncate).dataFormat(format).nOut(c.filters())
                         .activation(activation(c.activation())).build());
             } else if (layer instanceof NetworkSpec.MaxPool p) {
                 list.layer(index++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                        .kernelSize(p.size(), p.size()).stride(p.size(), p.size()).dataFormat(format).build());
+                        .kernelSize(p.poolHeight(), p.poolWidth()).stride(p.strideHeight(), p.strideWidth()).dataFormat(format).build());
             } else if (layer instanceof NetworkSpec.Dropout d) {
                 list.layer(index++, new DropoutLayer.Builder().dropOut(new Dropout(1 - d.rate())).build());
             } else if (layer instanceof NetworkSpec.Dense d) {
@@ -246,6 +246,8 @@ final class Dl4jNetwork {
         return switch (activation) {
             case RELU -> Activation.RELU;
             case SOFTMAX -> Activation.SOFTMAX;
+            case SIGMOID -> Activation.SIGMOID;
+            case TANH -> Activation.TANH;
             case IDENTITY -> Activation.IDENTITY;
         };
     }

@@ -34,6 +34,7 @@ public final class ManifestJson {
             .addMixIn(NetworkSpec.class, NetworkSpecMixIn.class)
             .addMixIn(NetworkSpec.Layer.class, LayerMixIn.class)
             .registerModule(new SimpleModule("mnist-manifest")
+                    .addDeserializer(NetworkSpec.class, new NetworkSpecDeserializer())
                     .addDeserializer(TrainingData.class, new TrainingDataDeserializer())
                     .addDeserializer(Conversion.class, new ConversionDeserializer()));
 
@@ -56,6 +57,12 @@ public final class ManifestJson {
 
         @JsonIgnore
         abstract long multiplyAddsPerImage();
+
+        @JsonIgnore
+        abstract int classes();
+
+        @JsonIgnore
+        abstract java.util.List<int[]> inputShapes();
     }
 
     /** A layer is written with its kind as {@code "type"}. */
@@ -63,6 +70,8 @@ public final class ManifestJson {
     @JsonSubTypes({
             @JsonSubTypes.Type(value = NetworkSpec.Conv2D.class, name = "conv2d"),
             @JsonSubTypes.Type(value = NetworkSpec.MaxPool.class, name = "maxpool"),
+            @JsonSubTypes.Type(value = NetworkSpec.AveragePool.class, name = "averagepool"),
+            @JsonSubTypes.Type(value = NetworkSpec.BatchNorm.class, name = "batchnorm"),
             @JsonSubTypes.Type(value = NetworkSpec.Dropout.class, name = "dropout"),
             @JsonSubTypes.Type(value = NetworkSpec.Flatten.class, name = "flatten"),
             @JsonSubTypes.Type(value = NetworkSpec.Dense.class, name = "dense")})
@@ -106,6 +115,72 @@ public final class ManifestJson {
         Conversion earlier = rest != null && rest.startsWith(BEFORE_THAT)
                 ? legacyConversion(rest.substring(BEFORE_THAT.length())) : null;
         return new Conversion(m.group(1), m.group(2), check, earlier);
+    }
+
+    /**
+     * Reads a network with the defaults of older files: a square {@code kernel} for a convolution, a {@code size}
+     * for a max-pool (stride equal, no padding), stride 1 and no padding, and an input scale of 1.
+     */
+    private static final class NetworkSpecDeserializer extends StdDeserializer<NetworkSpec> {
+        NetworkSpecDeserializer() {
+            super(NetworkSpec.class);
+        }
+
+        @Override
+        public NetworkSpec deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonNode n = p.readValueAsTree();
+            java.util.List<NetworkSpec.Layer> layers = new java.util.ArrayList<>();
+            for (JsonNode layer : n.path("layers")) {
+                layers.add(layer(layer, ctxt));
+            }
+            try {
+                return new NetworkSpec(layers, NetworkSpec.Initializer.valueOf(
+                        n.path("initializer").asText(NetworkSpec.Initializer.GLOROT_UNIFORM.name())),
+                        n.path("inputScale").asDouble(1));
+            } catch (IllegalArgumentException e) {
+                throw ctxt.weirdStringException(n.toString(), NetworkSpec.class, e.getMessage());
+            }
+        }
+
+        private static NetworkSpec.Layer layer(JsonNode n, DeserializationContext ctxt) throws IOException {
+            String type = n.path("type").asText("");
+            try {
+                return switch (type) {
+                    case "conv2d" -> {
+                        int kernel = n.path("kernel").asInt(0);
+                        yield new NetworkSpec.Conv2D(n.path("filters").asInt(0),
+                                n.path("kernelHeight").asInt(kernel), n.path("kernelWidth").asInt(kernel),
+                                n.path("strideHeight").asInt(1), n.path("strideWidth").asInt(1), padding(n),
+                                activation(n));
+                    }
+                    case "maxpool", "averagepool" -> {
+                        int size = n.path("size").asInt(0);
+                        int ph = n.path("poolHeight").asInt(size);
+                        int pw = n.path("poolWidth").asInt(size);
+                        int sh = n.path("strideHeight").asInt(ph);
+                        int sw = n.path("strideWidth").asInt(pw);
+                        yield type.equals("maxpool") ? new NetworkSpec.MaxPool(ph, pw, sh, sw, padding(n))
+                                : new NetworkSpec.AveragePool(ph, pw, sh, sw, padding(n));
+                    }
+                    case "batchnorm" -> new NetworkSpec.BatchNorm(n.path("epsilon").asDouble(1e-3),
+                            n.path("momentum").asDouble(0.99));
+                    case "dropout" -> new NetworkSpec.Dropout(n.path("rate").asDouble(-1));
+                    case "flatten" -> new NetworkSpec.Flatten();
+                    case "dense" -> new NetworkSpec.Dense(n.path("units").asInt(0), activation(n));
+                    default -> throw new IllegalArgumentException("unknown layer type '" + type + "'");
+                };
+            } catch (IllegalArgumentException e) {
+                throw ctxt.weirdStringException(n.toString(), NetworkSpec.Layer.class, e.getMessage());
+            }
+        }
+
+        private static NetworkSpec.Padding padding(JsonNode n) {
+            return NetworkSpec.Padding.valueOf(n.path("padding").asText("VALID"));
+        }
+
+        private static NetworkSpec.Activation activation(JsonNode n) {
+            return NetworkSpec.Activation.valueOf(n.path("activation").asText("IDENTITY"));
+        }
     }
 
     private static final class TrainingDataDeserializer extends StdDeserializer<TrainingData> {

@@ -31,18 +31,23 @@ public abstract class AbstractDigitClassifier implements DigitClassifier {
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final ModelInfo info;
+    /** Probabilities per image: the network's classes. */
+    private final int classes;
     private boolean closed;
 
     protected AbstractDigitClassifier(ModelInfo info) {
         this.info = Objects.requireNonNull(info, "info");
+        this.classes = info.network().classes();
     }
 
     /**
      * Runs the network in inference mode. Must be safe to call from many threads at once.
      *
-     * @param pixels {@code count * 784} values in [0, 1], image after image
+     * @param pixels {@code count * 784} values, image after image: pixels in [0, 1] already multiplied by the
+     *               network's {@link io.mnist.api.NetworkSpec#inputScale()}
      * @param count  images in the batch, 1..{@value #BATCH}
-     * @return {@code count * 10} probabilities
+     * @return {@code count * classes} probabilities, {@code classes} being the network's
+     *         {@link io.mnist.api.NetworkSpec#classes()}
      */
     protected abstract float[] probabilities(float[] pixels, int count);
 
@@ -65,7 +70,7 @@ public abstract class AbstractDigitClassifier implements DigitClassifier {
         Objects.requireNonNull(image, "image");
         float[] pixels = new float[DigitImage.PIXELS];
         image.copyTo(pixels, 0);
-        return Prediction.fromProbabilities(guarded(pixels, 1));
+        return Prediction.fromProbabilities(guarded(pixels, 1), 0, classes);
     }
 
     @Override
@@ -79,7 +84,7 @@ public abstract class AbstractDigitClassifier implements DigitClassifier {
             }
             float[] probs = guarded(n == BATCH ? pixels : java.util.Arrays.copyOf(pixels, n * DigitImage.PIXELS), n);
             for (int i = 0; i < n; i++) {
-                out.add(Prediction.fromProbabilities(probs, i * 10));
+                out.add(Prediction.fromProbabilities(probs, i * classes, classes));
             }
         }
         return out;
@@ -87,7 +92,7 @@ public abstract class AbstractDigitClassifier implements DigitClassifier {
 
     @Override
     public final Evaluation evaluate(MnistDataset data) {
-        return Evaluation.of(data.labels(), ((Inference) this::guarded).probabilities(data));
+        return Evaluation.of(data.labels(), ((Inference) this::guarded).probabilities(data, classes), classes);
     }
 
     @Override
@@ -136,12 +141,13 @@ public abstract class AbstractDigitClassifier implements DigitClassifier {
         }
     }
 
+    /** Runs a batch under the read lock; scales {@code pixels} in place (they are always this class's own). */
     private float[] guarded(float[] pixels, int count) {
         lock.readLock().lock();
         try {
             ensureOpen();
-            float[] probs = probabilities(pixels, count);
-            if (probs.length != count * 10) {
+            float[] probs = probabilities(InputScale.apply(info.network(), pixels, count * DigitImage.PIXELS), count);
+            if (probs.length != count * classes) {
                 throw new IllegalStateException("Backend " + info.backend() + " returned " + probs.length
                         + " probabilities for " + count + " images");
             }

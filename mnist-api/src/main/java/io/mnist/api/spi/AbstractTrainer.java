@@ -44,7 +44,7 @@ public abstract class AbstractTrainer implements Trainer {
         /**
          * One optimisation step on a batch, with dropout active.
          *
-         * @param pixels {@code count * 784} values in [0, 1]
+         * @param pixels {@code count * 784} values: pixels in [0, 1] multiplied by the network's input scale
          * @param labels {@code count} digits
          * @return the batch's mean loss and how many images the training-mode forward pass got right
          */
@@ -53,7 +53,9 @@ public abstract class AbstractTrainer implements Trainer {
         /** Sets the optimiser's learning rate; called before each epoch with {@link TrainingConfig#learningRate(int)}. */
         void learningRate(double rate);
 
-        /** Inference-mode probabilities, {@code count * 10} values. */
+        /**
+         * Inference-mode probabilities, {@code count * classes} values; pixels as for {@link #step}.
+         */
         float[] predict(float[] pixels, int count);
 
         /** Hands the trained network to a classifier; afterwards {@link #close()} must not free it. */
@@ -115,6 +117,7 @@ public abstract class AbstractTrainer implements Trainer {
                         augmenter.apply(pixels, i * DigitImage.PIXELS, augmentationRandom);
                         labels[i] = train.label(order[from + i]);
                     }
+                    InputScale.apply(config.network(), pixels, n * DigitImage.PIXELS);
                     Step step = n == batchSize
                             ? session.step(pixels, labels, n)
                             : session.step(java.util.Arrays.copyOf(pixels, n * DigitImage.PIXELS),
@@ -129,7 +132,11 @@ public abstract class AbstractTrainer implements Trainer {
                 double testLoss = Double.NaN;
                 double testAccuracy = Double.NaN;
                 if (validation != null && validation.size() > 0) {
-                    Evaluation ev = Evaluation.of(validation.labels(), ((Inference) session::predict).probabilities(validation));
+                    int classes = config.network().classes();
+                    Inference inference = (px, count) -> session.predict(
+                            InputScale.apply(config.network(), px, count * DigitImage.PIXELS), count);
+                    Evaluation ev = Evaluation.of(validation.labels(), inference.probabilities(validation, classes),
+                            classes);
                     testLoss = ev.meanLoss();
                     testAccuracy = ev.accuracy();
                 }
