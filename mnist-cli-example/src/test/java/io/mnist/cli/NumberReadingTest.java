@@ -84,4 +84,28 @@ class NumberReadingTest {
         assertThat(n.text()).isEqualTo("0");
         assertThat(n.segmentation()).as("share of the heaviest split").isLessThanOrEqualTo(1.0).isGreaterThan(0.5);
     }
+
+    @Test
+    void aLineUnderTheDigitsDoesNotJoinThemAndABoxIsNotADigit() {
+        BufferedImage twelve = draw(260, 170, g -> {
+            g.drawLine(50, 45, 70, 25);     // the 1
+            g.drawLine(70, 25, 70, 128);
+            g.drawArc(112, 25, 66, 60, 160, -195);  // the 2: its bow, its back, its base
+            g.drawLine(176, 62, 114, 128);
+            g.drawLine(114, 128, 186, 128);
+            g.setStroke(new BasicStroke(3));
+            g.drawLine(15, 134, 245, 134);  // the line they are written on, touching both
+        });
+        NumberReading n = clf.readNumber(twelve);
+        assertThat(n.text()).as("digits %s", n.digits()).isEqualTo("12");
+
+        BufferedImage boxed = draw(180, 180, g -> {
+            g.drawLine(55, 45, 125, 45);    // a 7
+            g.drawLine(125, 45, 80, 140);
+            g.setStroke(new BasicStroke(2));
+            g.drawRect(20, 15, 140, 150);   // the form's box around it
+        });
+        assertThat(clf.readNumber(boxed).text()).isEqualTo("7");
+        assertThat(clf.predict(boxed).digit()).isEqualTo(7);
+    }
 }

@@ -15,6 +15,8 @@ import java.util.Objects;
  *   <li>{@link Polarity}: which signal is ink and which way it departs from the paper, as an ink map;</li>
  *   <li>{@link Background}: the paper's level (uneven light, shadows) taken away by a white top-hat;</li>
  *   <li>{@link Threshold}: Otsu's threshold with hysteresis, the paper's noise, and the strokes' full strength;</li>
+ *   <li>{@link RulingLines}: the lines of forms and exercise books (underlines, boxes) found and erased from the
+ *       ink map, then the background and the threshold taken again;</li>
  *   <li>{@link Components}: the ink in 8-connected strokes, specks of noise dropped;</li>
  *   <li>{@link DigitFraming}, per digit ({@link #digit(List, Rectangle)}): crop, thin strokes thickened, scale into
  *       20x20, centre of mass at the centre of 28x28.</li>
@@ -43,7 +45,7 @@ public final class InkImage {
     }
 
     /**
-     * Finds the ink in {@code image}: stages 1 to 5.
+     * Finds the ink in {@code image}: the stages up to the components.
      *
      * @throws EmptyImageException if the image is one flat colour, or holds only specks of noise
      * @throws IllegalArgumentException if it has no pixels
@@ -59,6 +61,11 @@ public final class InkImage {
         Plane inkMap = Polarity.inkMap(channels);
         Plane lifted = Background.subtract(inkMap);
         Threshold threshold = Threshold.of(lifted);
+        boolean[] lines = RulingLines.find(threshold);
+        if (lines != null) {
+            lifted = Background.subtract(RulingLines.erase(inkMap, lifted, lines));
+            threshold = Threshold.of(lifted);
+        }
         Components.Labelled strokes = Components.of(threshold);
         return new InkImage(strength(threshold), strokes.labels(), strokes.components());
     }

@@ -1,0 +1,396 @@
+package io.mnist.api.image;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stage 4b of preprocessing, ruling lines: the printed or ruled lines of forms and exercise books found in the
+ * thresholded ink and erased from the ink map, after which the background and the threshold are taken again
+ * (a thin line would otherwise set the stroke width the background is measured with, and the threshold's levels), so that a digit written on a line or in a box is read as the digit alone and
+ * a line under a number does not join its digits into one piece. What counts as a line:
+ * <ul>
+ *   <li>a <b>straight horizontal run</b> of ink at least {@value #MIN_RUN} pixels and half the ink's width long,
+ *       in a band of rows no thicker than {@value #MAX_THICKNESS} of the height of the other ink;</li>
+ *   <li><b>under or over</b> the writing: at most {@value #BEYOND} of the other ink lies on its far side;</li>
+ *   <li>and either <b>longer than the writing is tall</b> ({@value #LONG} times the other ink's height), or
+ *       <b>joining pieces</b>: without it, the ink beside it falls apart into two or more pieces at least
+ *       {@value #PIECE} of the writing's height tall, and it spans {@value #JOIN_SPAN} of their width.</li>
+ *   <li>A <b>box</b>: two such bands, top and bottom, of the same extent, joined at both ends by straight vertical
+ *       runs, with ink inside; all four sides go.</li>
+ * </ul>
+ * A digit's own strokes do not pass these tests: the bar of a 7 or the base of a 2 is shorter than the digit is
+ * tall and removing it leaves one piece; a 0 drawn square has nothing inside. Where a stroke crosses a line (ink
+ * right above and right below it), the crossing pixels stay; a stroke that rests on the line loses the rows it
+ * shares with the line (about 1% of MNIST's digits drawn on a line change visibly, see the tests). Lines in the other places (a margin rule, a line
+ * through the digits) are left alone.
+ */
+final class RulingLines {
+    /** The shortest run, in pixels, that can be a line. */
+    static final int MIN_RUN = 16;
+    /** The shortest run as a share of the ink's width. */
+    static final double MIN_SPAN = 0.5;
+    /** The thickest band, as a share of the height of the other ink (or of a box). */
+    static final double MAX_THICKNESS = 0.08;
+    /** The shortest row of a band, as a share of the band's length: a ruled line is straight. */
+    static final double STRAIGHT = 0.7;
+    /** The most of the other ink that may lie beyond the line, as a share of its pixels. */
+    static final double BEYOND = 0.05;
+    /** A line at least this many times as long as the other ink is tall is a line whatever it touches. */
+    static final double LONG = 1.2;
+    /** The least height of a piece a line joins, as a share of the other ink's height. */
+    static final double PIECE = 0.4;
+    /** The least span of a joining line, as a share of the joined pieces' width. */
+    static final double JOIN_SPAN = 0.8;
+    /** Pixels above and below a removed run whose faint edge goes with it. */
+    private static final int HALO = 2;
+
+    private RulingLines() {
+    }
+
+    /** A horizontal run of ink in one row: columns {@code x0..x1}. */
+    private record Run(int y, int x0, int x1) {
+    }
+
+    /** Runs in consecutive rows that overlap: one line. */
+    private record Band(List<Run> runs, int y0, int y1, int x0, int x1) {
+        int length() {
+            return x1 - x0 + 1;
+        }
+
+        int thickness() {
+            return y1 - y0 + 1;
+        }
+    }
+
+    /**
+     * The pixels of the ruling lines in the ink {@code t} found, with their faint edges; {@code null} when there are
+     * none, or when taking them out would leave no ink.
+     */
+    static boolean[] find(Threshold t) {
+        Plane ink = t.ink();
+        int w = ink.width();
+        int h = ink.height();
+        float[] v = ink.values();
+        boolean[] mask = new boolean[v.length];
+        int left = w;
+        int right = -1;
+        for (int i = 0; i < v.length; i++) {
+            mask[i] = v[i] >= t.low() && v[i] > t.floor();
+            if (mask[i]) {
+                left = Math.min(left, i % w);
+                right = Math.max(right, i % w);
+            }
+        }
+        int minRun = Math.max(MIN_RUN, (int) Math.ceil(MIN_SPAN * (right - left + 1)));
+        if (right - left + 1 < minRun) {
+            return null;
+        }
+        List<Band> bands = bands(mask, w, h, minRun);
+        if (bands.isEmpty()) {
+            return null;
+        }
+        boolean[] remove = new boolean[v.length];
+        boolean any = false;
+        for (Band band : bands) {
+            if (isLine(band, mask, w, h)) {
+                mark(band, mask, w, h, remove);
+                any = true;
+            }
+        }
+        any |= boxes(bands, mask, w, h, remove);
+        if (!any) {
+            return null;
+        }
+        boolean sureLeft = false;
+        for (int i = 0; i < v.length && !sureLeft; i++) {
+            sureLeft = !remove[i] && v[i] > t.high();
+        }
+        if (!sureLeft) {
+            return null;
+        }
+        boolean[] out = remove.clone();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (!remove[y * w + x]) {
+                    continue;
+                }
+                // The line's faint edge (above the paper, below the threshold) goes with it.
+                for (int dy = -HALO; dy <= HALO; dy++) {
+                    for (int dx = -HALO; dx <= HALO; dx++) {
+                        int nx = x + dx;
+                        int ny = y + dy;
+                        if (nx >= 0 && ny >= 0 && nx < w && ny < h && v[ny * w + nx] < t.low()) {
+                            out[ny * w + nx] = true;
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code inkMap} with the pixels of {@code lines} set to the paper's level there ({@code inkMap} less
+     * {@code lifted}, the ink above the paper), as if the lines had never been drawn.
+     */
+    static Plane erase(Plane inkMap, Plane lifted, boolean[] lines) {
+        float[] out = inkMap.values().clone();
+        float[] above = lifted.values();
+        for (int i = 0; i < out.length; i++) {
+            if (lines[i]) {
+                out[i] -= above[i];
+            }
+        }
+        return new Plane(inkMap.width(), inkMap.height(), out);
+    }
+
+    /** Long horizontal runs, grouped into bands of consecutive overlapping rows. */
+    private static List<Band> bands(boolean[] mask, int w, int h, int minRun) {
+        List<List<Run>> open = new ArrayList<>();
+        List<Band> done = new ArrayList<>();
+        for (int y = 0; y < h; y++) {
+            List<Run> row = new ArrayList<>();
+            int x = 0;
+            while (x < w) {
+                if (!mask[y * w + x]) {
+                    x++;
+                    continue;
+                }
+                int start = x;
+                while (x < w && mask[y * w + x]) {
+                    x++;
+                }
+                if (x - start >= minRun) {
+                    row.add(new Run(y, start, x - 1));
+                }
+            }
+            List<List<Run>> next = new ArrayList<>();
+            for (Run r : row) {
+                List<Run> joined = null;
+                for (List<Run> band : open) {
+                    Run last = band.get(band.size() - 1);
+                    int overlap = Math.min(last.x1, r.x1) - Math.max(last.x0, r.x0) + 1;
+                    if (overlap >= 0.5 * Math.min(last.x1 - last.x0 + 1, r.x1 - r.x0 + 1)) {
+                        joined = band;
+                        break;
+                    }
+                }
+                if (joined != null) {
+                    open.remove(joined);
+                    joined.add(r);
+                    next.add(joined);
+                } else {
+                    List<Run> band = new ArrayList<>();
+                    band.add(r);
+                    next.add(band);
+                }
+            }
+            for (List<Run> band : open) {
+                done.add(band(band));
+            }
+            open = next;
+        }
+        for (List<Run> band : open) {
+            done.add(band(band));
+        }
+        return done;
+    }
+
+    private static Band band(List<Run> runs) {
+        int x0 = Integer.MAX_VALUE;
+        int x1 = -1;
+        for (Run r : runs) {
+            x0 = Math.min(x0, r.x0);
+            x1 = Math.max(x1, r.x1);
+        }
+        return new Band(List.copyOf(runs), runs.get(0).y, runs.get(runs.size() - 1).y, x0, x1);
+    }
+
+    /** Whether {@code band} is an underline or an overline of the other ink. */
+    private static boolean isLine(Band band, boolean[] mask, int w, int h) {
+        if (!straight(band)) {
+            return false;
+        }
+        boolean[] others = without(mask, band, w);
+        int top = h;
+        int bottom = -1;
+        int above = 0;
+        int below = 0;
+        int total = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (others[y * w + x]) {
+                    total++;
+                    top = Math.min(top, y);
+                    bottom = Math.max(bottom, y);
+                    if (y < band.y0) {
+                        above++;
+                    } else if (y > band.y1) {
+                        below++;
+                    }
+                }
+            }
+        }
+        if (total == 0 || band.thickness() > Math.max(2, MAX_THICKNESS * (bottom - top + 1))) {
+            return false;
+        }
+        boolean under = below <= BEYOND * total;
+        boolean over = above <= BEYOND * total;
+        if (!under && !over) {
+            return false;
+        }
+        int writing = under ? band.y0 - top : bottom - band.y1;
+        if (band.length() >= LONG * writing) {
+            return true;
+        }
+        // Pieces the line joins: the other ink on the writing's side, labelled without the line.
+        Labelling pieces = Labelling.of(others, w, h);
+        int tall = 0;
+        int x0 = w;
+        int x1 = -1;
+        for (int id = 1; id <= pieces.count(); id++) {
+            java.awt.Rectangle b = pieces.bounds()[id];
+            boolean beside = under ? b.y < band.y0 : b.y + b.height - 1 > band.y1;
+            boolean touches = b.x + b.width - 1 >= band.x0 && b.x <= band.x1;
+            if (beside && touches && b.height >= PIECE * writing) {
+                tall++;
+                x0 = Math.min(x0, b.x);
+                x1 = Math.max(x1, b.x + b.width - 1);
+            }
+        }
+        return tall >= 2 && band.length() >= JOIN_SPAN * (x1 - x0 + 1);
+    }
+
+    /** Whether every row of the band runs along most of its length, as a ruled line does and a curve does not. */
+    private static boolean straight(Band band) {
+        for (Run r : band.runs) {
+            if (r.x1 - r.x0 + 1 < STRAIGHT * band.length()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The mask without the pixels of {@code band}. */
+    private static boolean[] without(boolean[] mask, Band band, int w) {
+        boolean[] rest = mask.clone();
+        for (Run r : band.runs) {
+            for (int x = r.x0; x <= r.x1; x++) {
+                rest[r.y * w + x] = false;
+            }
+        }
+        return rest;
+    }
+
+    /** Marks a band's runs for removal, but not where a stroke crosses it (ink right above and right below). */
+    private static void mark(Band band, boolean[] mask, int w, int h, boolean[] remove) {
+        for (Run r : band.runs) {
+            for (int x = r.x0; x <= r.x1; x++) {
+                boolean inkAbove = band.y0 > 0 && mask[(band.y0 - 1) * w + x];
+                boolean inkBelow = band.y1 < h - 1 && mask[(band.y1 + 1) * w + x];
+                if (!(inkAbove && inkBelow)) {
+                    remove[r.y * w + x] = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Finds boxes: a top and a bottom band of the same extent joined at both ends by vertical sides, with ink inside;
+     * marks all four sides.
+     */
+    private static boolean boxes(List<Band> bands, boolean[] mask, int w, int h, boolean[] remove) {
+        boolean any = false;
+        for (Band top : bands) {
+            for (Band bottom : bands) {
+                if (bottom.y0 <= top.y1 + 2 * MIN_RUN / 4) {
+                    continue;
+                }
+                int tolerance = Math.max(3, top.length() / 10);
+                if (Math.abs(top.x0 - bottom.x0) > tolerance || Math.abs(top.x1 - bottom.x1) > tolerance
+                        || !straight(top) || !straight(bottom)) {
+                    continue;
+                }
+                int thickness = Math.max(top.thickness(), bottom.thickness());
+                int boxHeight = bottom.y1 - top.y0 + 1;
+                if (thickness > Math.max(2, MAX_THICKNESS * boxHeight)) {
+                    continue;
+                }
+                int[] leftSide = side(mask, w, top, bottom, Math.max(top.x0, bottom.x0), thickness, 1);
+                int[] rightSide = side(mask, w, top, bottom, Math.min(top.x1, bottom.x1), thickness, -1);
+                if (leftSide == null || rightSide == null || leftSide[1] >= rightSide[0]
+                        || leftSide[1] - leftSide[0] + 1 > Math.max(2, MAX_THICKNESS * top.length())
+                        || rightSide[1] - rightSide[0] + 1 > Math.max(2, MAX_THICKNESS * top.length())) {
+                    continue;
+                }
+                int inside = 0;
+                int all = 0;
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        if (mask[y * w + x]) {
+                            all++;
+                            if (y > top.y1 + 1 && y < bottom.y0 - 1 && x > leftSide[1] + 1 && x < rightSide[0] - 1) {
+                                inside++;
+                            }
+                        }
+                    }
+                }
+                if (inside < 0.03 * all) {
+                    continue;
+                }
+                mark(top, mask, w, h, remove);
+                mark(bottom, mask, w, h, remove);
+                for (int[] s : List.of(leftSide, rightSide)) {
+                    for (int y = top.y0; y <= bottom.y1; y++) {
+                        boolean inkLeft = s[0] > 0 && mask[y * w + s[0] - 1];
+                        boolean inkRight = s[1] < w - 1 && mask[y * w + s[1] + 1];
+                        if (inkLeft && inkRight) {
+                            continue;
+                        }
+                        for (int x = s[0]; x <= s[1]; x++) {
+                            if (mask[y * w + x]) {
+                                remove[y * w + x] = true;
+                            }
+                        }
+                    }
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /**
+     * The columns {@code [first, last]} of a vertical side starting at {@code edge} and going inwards by {@code step},
+     * where ink covers at least 90% of the rows between the bands; {@code null} if there is none.
+     */
+    private static int[] side(boolean[] mask, int w, Band top, Band bottom, int edge, int thickness, int step) {
+        int first = -1;
+        int last = -1;
+        int rows = bottom.y0 - top.y1 - 1;
+        for (int k = 0; k < 2 * thickness + 2; k++) {
+            int x = edge + step * k;
+            if (x < 0 || x >= w) {
+                break;
+            }
+            int covered = 0;
+            for (int y = top.y1 + 1; y < bottom.y0; y++) {
+                if (mask[y * w + x]) {
+                    covered++;
+                }
+            }
+            if (covered >= 0.9 * rows) {
+                if (first < 0) {
+                    first = x;
+                }
+                last = x;
+            } else if (first >= 0) {
+                break;
+            }
+        }
+        if (first < 0) {
+            return null;
+        }
+        return new int[] {Math.min(first, last), Math.max(first, last)};
+    }
+}
