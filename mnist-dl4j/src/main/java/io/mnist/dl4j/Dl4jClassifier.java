@@ -28,7 +28,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * classifier asks ND4J's memory manager for a collection, as DL4J's own training loop does.
  */
 final class Dl4jClassifier extends AbstractDigitClassifier {
-    /** The model-file entry holding the flattened parameters of the channels-last (NHWC) network. */
+    /**
+     * The model-file entry holding the flattened parameters of the channels-last (NHWC) network, layer after layer
+     * in DL4J's order; a batch normalisation's are gamma, beta, moving mean and moving variance (the variance
+     * itself, not DL4J's optional log10 of the standard deviation).
+     */
     static final String PARAMETERS = "dl4j/parameters-nhwc.f32";
     /**
      * The entry of model files written before this backend ran images channels-last: the parameters of the same

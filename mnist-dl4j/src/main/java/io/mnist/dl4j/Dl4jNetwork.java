@@ -19,13 +19,16 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -47,10 +50,16 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * convolution and pooling reorders its input and output, which took as long as the convolutions themselves
  * (oneDNN's verbose log, batches of 256). Training runs NCHW (see {@link Dl4jTrainer}). A channels-last network
  * flattens {@code h, w, c}, as the spec (and Keras) does; a channels-first one flattens {@code c, h, w}, so there
- * the rows of the first dense layer after a flatten are permuted explicitly on import and export. Conv kernels
- * are {@code [out][in][kh][kw]} in DL4J (either layout) and {@code [kh][kw][in][out]} in the spec; dense weights
- * are {@code [in][out]} in both. Keras' dropout takes the rate of dropping, DL4J's the
- * probability of keeping: {@code retain = 1 - rate}.
+ * the rows of the first dense layer after a flatten (and the vectors of a batch normalisation over a flattened
+ * image) are permuted explicitly on import and export. Conv kernels are {@code [out][in][kh][kw]} in DL4J (either
+ * layout) and {@code [kh][kw][in][out]} in the spec; dense weights are {@code [in][out]} in both; a batch
+ * normalisation's gamma, beta, mean and variance are {@code [1][channels]} in DL4J. Keras' dropout takes the rate
+ * of dropping, DL4J's the probability of keeping: {@code retain = 1 - rate}.
+ *
+ * <p>Padding: VALID is DL4J's {@code ConvolutionMode.Truncate}, SAME its {@code ConvolutionMode.Same}, which pads
+ * as TensorFlow does ({@code ceil(n / s)} outputs, the smaller half of the padding before; a max never picks a
+ * padded position); average pooling is told to leave padding out of its divisor. All of it agrees with the contract
+ * kit's reference network to float rounding (Dl4jNetworkShapesTest), also where the padding is uneven.
  */
 final class Dl4jNetwork {
     /** Keras' RMSProp and Adam epsilon. */
@@ -67,15 +76,25 @@ final class Dl4jNetwork {
 
     private final NetworkSpec spec;
     private final CNN2DFormat format;
-    /** For each spec layer with parameters, in order: its DL4J layer index. */
-    private final List<Integer> dl4jIndex = new ArrayList<>();
-    /** For each spec layer with parameters: the {h, w, c} shape it flattens, or null if its input is flat. */
-    private final List<int[]> flattenedFrom = new ArrayList<>();
+    /** For each spec layer with parameters, in order: where its tensors live in DL4J. */
+    private final List<Parameters> parameters = new ArrayList<>();
     /** The dense layers that end the network, in order: DL4J index and activation. */
     private final List<Dense> denseTail = new ArrayList<>();
 
     /** A dense layer of the network's tail: its DL4J layer index and activation. */
     private record Dense(int index, NetworkSpec.Activation activation) {
+    }
+
+    /**
+     * A spec layer with parameters and its DL4J layer.
+     *
+     * @param layer         the spec layer
+     * @param index         its DL4J layer index
+     * @param flattenedFrom the {h, w, c} image whose flattening its per-input tensors follow (a dense layer's rows,
+     *                      a batch normalisation's vectors over a flattened image), or null if they follow no
+     *                      flattened image
+     */
+    private record Parameters(NetworkSpec.Layer layer, int index, int[] flattenedFrom) {
     }
 
     /** The network in the layout this backend runs: images channels-last (NHWC). */
@@ -88,17 +107,19 @@ final class Dl4jNetwork {
         this.format = format;
         int[] shape = {NetworkSpec.INPUT_SIZE, NetworkSpec.INPUT_SIZE, 1};
         int index = 0;
-        int[] pendingFlatten = null;
+        int[] flattened = null;
         for (NetworkSpec.Layer layer : spec.layers()) {
             if (layer instanceof NetworkSpec.Flatten) {
-                pendingFlatten = shape;
+                if (shape.length == 3) {
+                    flattened = shape;
+                }
             } else {
-                if (layer instanceof NetworkSpec.Conv2D || layer instanceof NetworkSpec.Dense) {
-                    dl4jIndex.add(index);
-                    flattenedFrom.add(pendingFlatten);
-                    pendingFlatten = null;
+                if (layer instanceof NetworkSpec.Conv2D || layer instanceof NetworkSpec.Dense
+                        || layer instanceof NetworkSpec.BatchNorm) {
+                    parameters.add(new Parameters(layer, index, flattened));
                 }
                 if (layer instanceof NetworkSpec.Dense d) {
+                    flattened = null;
                     denseTail.add(new Dense(index, d.activation()));
                 } else if (!(layer instanceof NetworkSpec.Dropout)) {
                     denseTail.clear();
@@ -201,35 +222,78 @@ final class Dl4jNetwork {
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .list();
         List<NetworkSpec.Layer> layers = spec.layers();
+        int[] shape = {NetworkSpec.INPUT_SIZE, NetworkSpec.INPUT_SIZE, 1};
+        int[] toFlatten = null;
         int index = 0;
         for (int i = 0; i < layers.size() && index < limit; i++) {
             NetworkSpec.Layer layer = layers.get(i);
-            boolean last = i == layers.size() - 1;
-            if (layer instanceof NetworkSpec.Conv2D c) {
-                list.layer(index++, new ConvolutionLayer.Builder(c.kernelHeight(), c.kernelWidth()).stride(c.strideHeight(), c.strideWidth())
-                        .convolutionMode(ConvolutionMode.Truncate).dataFormat(format).nOut(c.filters())
-                        .activation(activation(c.activation())).build());
-            } else if (layer instanceof NetworkSpec.MaxPool p) {
-                list.layer(index++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                        .kernelSize(p.poolHeight(), p.poolWidth()).stride(p.strideHeight(), p.strideWidth()).dataFormat(format).build());
-            } else if (layer instanceof NetworkSpec.Dropout d) {
-                list.layer(index++, new DropoutLayer.Builder().dropOut(new Dropout(1 - d.rate())).build());
-            } else if (layer instanceof NetworkSpec.Dense d) {
-                if (last) {
-                    if (d.activation() != NetworkSpec.Activation.SOFTMAX) {
-                        throw new IllegalArgumentException("The dl4j backend needs a softmax output layer, got " + d);
-                    }
-                    list.layer(index++, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(d.units())
-                            .activation(Activation.SOFTMAX).build());
-                } else {
-                    list.layer(index++, new DenseLayer.Builder().nOut(d.units())
-                            .activation(activation(d.activation())).build());
-                }
-            } else if (!(layer instanceof NetworkSpec.Flatten)) {
-                throw new IllegalArgumentException("The dl4j backend cannot build " + layer);
+            int[] in = shape;
+            shape = layer.outputShape(shape);
+            if (layer instanceof NetworkSpec.Flatten) {
+                toFlatten = in.length == 3 ? in : toFlatten;
+                continue;
             }
+            if (toFlatten != null) {
+                // DL4J flattens an image only in front of a dense layer by itself; anything else (a batch
+                // normalisation, a dropout) would go on seeing the image, so the flatten is always made explicit.
+                list.inputPreProcessor(index, new CnnToFeedForwardPreProcessor(toFlatten[0], toFlatten[1],
+                        toFlatten[2], format));
+                toFlatten = null;
+            }
+            list.layer(index++, layer(layer, in, i == layers.size() - 1));
         }
         return list.setInputType(InputType.convolutional(DigitImage.SIZE, DigitImage.SIZE, 1, format)).build();
+    }
+
+    /**
+     * The DL4J layer for one spec layer whose input has shape {@code in}.
+     *
+     * @throws IllegalArgumentException naming the layer and option if DL4J cannot build it
+     */
+    private org.deeplearning4j.nn.conf.layers.Layer layer(NetworkSpec.Layer layer, int[] in, boolean last) {
+        if (layer instanceof NetworkSpec.Conv2D c) {
+            return new ConvolutionLayer.Builder(c.kernelHeight(), c.kernelWidth())
+                    .stride(c.strideHeight(), c.strideWidth()).convolutionMode(mode(c.padding()))
+                    .dataFormat(format).nOut(c.filters()).activation(activation(c.activation())).build();
+        } else if (layer instanceof NetworkSpec.MaxPool p) {
+            return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                    .kernelSize(p.poolHeight(), p.poolWidth()).stride(p.strideHeight(), p.strideWidth())
+                    .convolutionMode(mode(p.padding())).dataFormat(format).build();
+        } else if (layer instanceof NetworkSpec.AveragePool p) {
+            // TensorFlow's average over a window at a SAME edge divides by the real inputs it covers
+            return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG)
+                    .kernelSize(p.poolHeight(), p.poolWidth()).stride(p.strideHeight(), p.strideWidth())
+                    .convolutionMode(mode(p.padding())).avgPoolIncludePadInDivisor(false).dataFormat(format).build();
+        } else if (layer instanceof NetworkSpec.BatchNorm b) {
+            // The moving variance is kept as a variance (not DL4J's default log10 of the standard deviation), so
+            // that neutral weights go in and come out bit for bit; DL4J's decay is Keras' momentum:
+            // moving = decay * moving + (1 - decay) * batch.
+            return new BatchNormalization.Builder().eps(b.epsilon()).decay(b.momentum()).useLogStd(false)
+                    .dataFormat(format).nOut(in[in.length - 1]).activation(Activation.IDENTITY).build();
+        } else if (layer instanceof NetworkSpec.Dropout d) {
+            return new DropoutLayer.Builder().dropOut(new Dropout(1 - d.rate())).build();
+        } else if (layer instanceof NetworkSpec.Dense d) {
+            if (!last) {
+                return new DenseLayer.Builder().nOut(d.units()).activation(activation(d.activation())).build();
+            }
+            if (d.activation() != NetworkSpec.Activation.SOFTMAX) {
+                throw new IllegalArgumentException("The dl4j backend needs a softmax output layer, got " + d);
+            }
+            return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(d.units())
+                    .activation(Activation.SOFTMAX).build();
+        }
+        throw new IllegalArgumentException("The dl4j backend cannot build " + layer);
+    }
+
+    /**
+     * DL4J's mode for a padding: {@code Truncate} drops windows that would leave the input, as VALID does;
+     * {@code Same} gives {@code ceil(n / s)} outputs with the smaller half of the padding before, as SAME does.
+     */
+    private static ConvolutionMode mode(NetworkSpec.Padding padding) {
+        return switch (padding) {
+            case VALID -> ConvolutionMode.Truncate;
+            case SAME -> ConvolutionMode.Same;
+        };
     }
 
     private static IUpdater updater(TrainingConfig training) {
@@ -255,22 +319,18 @@ final class Dl4jNetwork {
     /** Copies neutral weights into {@code net}. */
     void setWeights(MultiLayerNetwork net, NetworkWeights weights) {
         List<NetworkWeights.Tensor> tensors = weights.tensors();
-        for (int i = 0; i < dl4jIndex.size(); i++) {
-            NetworkWeights.Tensor w = tensors.get(2 * i);
-            NetworkWeights.Tensor b = tensors.get(2 * i + 1);
-            INDArray neutral = Nd4j.create(w.values(), longs(w.shape()), 'c');
-            INDArray engine;
-            if (w.shape().length == 4) {
-                engine = neutral.permute(3, 2, 0, 1);
-            } else if (flattenedFrom.get(i) != null && format == CNN2DFormat.NCHW) {
-                int[] hwc = flattenedFrom.get(i);
-                engine = neutral.reshape('c', hwc[0], hwc[1], hwc[2], w.shape()[1]).permute(2, 0, 1, 3)
-                        .dup('c').reshape('c', w.shape()[0], w.shape()[1]);
-            } else {
-                engine = neutral;
+        int t = 0;
+        for (Parameters p : parameters) {
+            for (String key : keys(p.layer())) {
+                NetworkWeights.Tensor tensor = tensors.get(t++);
+                INDArray neutral = Nd4j.create(tensor.values(), longs(tensor.shape()), 'c');
+                INDArray param = net.getParam(p.index() + "_" + key);
+                if (tensor.shape().length == 4) {
+                    param.assign(neutral.permute(3, 2, 0, 1));
+                } else {
+                    param.assign(toEngineRows(neutral, flattenedRows(p, key)).reshape(param.shape()));
+                }
             }
-            net.getParam(dl4jIndex.get(i) + "_W").assign(engine);
-            net.getParam(dl4jIndex.get(i) + "_b").assign(Nd4j.create(b.values(), new long[] {1, b.values().length}, 'c'));
         }
     }
 
@@ -278,24 +338,69 @@ final class Dl4jNetwork {
     NetworkWeights weights(MultiLayerNetwork net) {
         List<NetworkWeights.Tensor> shapes = NetworkWeights.shapes(spec);
         List<NetworkWeights.Tensor> out = new ArrayList<>();
-        for (int i = 0; i < dl4jIndex.size(); i++) {
-            NetworkWeights.Tensor w = shapes.get(2 * i);
-            INDArray engine = net.getParam(dl4jIndex.get(i) + "_W");
-            INDArray neutral;
-            if (w.shape().length == 4) {
-                neutral = engine.permute(2, 3, 1, 0);
-            } else if (flattenedFrom.get(i) != null && format == CNN2DFormat.NCHW) {
-                int[] hwc = flattenedFrom.get(i);
-                neutral = engine.dup('c').reshape('c', hwc[2], hwc[0], hwc[1], w.shape()[1]).permute(1, 2, 0, 3);
-            } else {
-                neutral = engine;
+        for (Parameters p : parameters) {
+            for (String key : keys(p.layer())) {
+                NetworkWeights.Tensor tensor = shapes.get(out.size());
+                int[] shape = tensor.shape();
+                INDArray engine = net.getParam(p.index() + "_" + key);
+                INDArray neutral;
+                if (shape.length == 4) {
+                    neutral = engine.permute(2, 3, 1, 0);
+                } else {
+                    neutral = toNeutralRows(engine.reshape('c', longs(shape)), flattenedRows(p, key));
+                }
+                out.add(new NetworkWeights.Tensor(tensor.name(), shape, neutral.dup('c').data().asFloat()));
             }
-            out.add(new NetworkWeights.Tensor(w.name(), w.shape(), neutral.dup('c').data().asFloat()));
-            NetworkWeights.Tensor b = shapes.get(2 * i + 1);
-            out.add(new NetworkWeights.Tensor(b.name(), b.shape(),
-                    net.getParam(dl4jIndex.get(i) + "_b").dup('c').data().asFloat()));
         }
         return new NetworkWeights(spec, out);
+    }
+
+    /**
+     * DL4J's parameter keys of a spec layer, in the order of its neutral tensors: weight and bias; for a batch
+     * normalisation gamma, beta, mean and variance ({@link NetworkWeights#BATCH_NORM_PARTS}).
+     */
+    private static List<String> keys(NetworkSpec.Layer layer) {
+        if (layer instanceof NetworkSpec.BatchNorm) {
+            return List.of(BatchNormalizationParamInitializer.GAMMA, BatchNormalizationParamInitializer.BETA,
+                    BatchNormalizationParamInitializer.GLOBAL_MEAN, BatchNormalizationParamInitializer.GLOBAL_VAR);
+        }
+        return List.of("W", "b");
+    }
+
+    /**
+     * The {h, w, c} image whose flattening the first axis of {@code p}'s tensor {@code key} runs over (a dense
+     * layer's weight rows, a batch normalisation's vectors), if this network flattens it in another order than the
+     * spec's; else null.
+     */
+    private int[] flattenedRows(Parameters p, String key) {
+        boolean rowsFollowInput = p.layer() instanceof NetworkSpec.BatchNorm || key.equals("W");
+        return rowsFollowInput && format == CNN2DFormat.NCHW ? p.flattenedFrom() : null;
+    }
+
+    /**
+     * {@code neutral}, whose first axis runs over a flattened image in {@code h, w, c} order, with that axis in
+     * {@code c, h, w} order, as a channels-first network flattens; returned as it is if {@code flattenedFrom} is
+     * null.
+     */
+    private static INDArray toEngineRows(INDArray neutral, int[] flattenedFrom) {
+        if (flattenedFrom == null) {
+            return neutral;
+        }
+        long columns = neutral.length() / neutral.size(0);
+        int[] hwc = flattenedFrom;
+        return neutral.reshape('c', hwc[0], hwc[1], hwc[2], columns).permute(2, 0, 1, 3).dup('c')
+                .reshape('c', neutral.shape());
+    }
+
+    /** The inverse of {@link #toEngineRows}. */
+    private static INDArray toNeutralRows(INDArray engine, int[] flattenedFrom) {
+        if (flattenedFrom == null) {
+            return engine;
+        }
+        long columns = engine.length() / engine.size(0);
+        int[] hwc = flattenedFrom;
+        return engine.dup('c').reshape('c', hwc[2], hwc[0], hwc[1], columns).permute(1, 2, 0, 3).dup('c')
+                .reshape('c', engine.shape());
     }
 
     /**
@@ -324,7 +429,10 @@ final class Dl4jNetwork {
     final class Inference {
         private final INDArray parameters;
         private final MultiLayerNetwork net;
-        /** Built on the first single image: the layers before the dense tail, and the tail's {W^T, b} views. */
+        /**
+         * Built on the first single image: the layers before the dense tail (null if the network is all dense
+         * layers), and the tail's {W^T, b} views.
+         */
         private MultiLayerNetwork head;
         private List<INDArray[]> tail;
 
@@ -341,8 +449,8 @@ final class Dl4jNetwork {
             if (count != 1 || format != CNN2DFormat.NHWC || denseTail.isEmpty()) {
                 return Dl4jNetwork.this.probabilities(net, pixels, count);
             }
-            if (head == null) {
-                head = createHead(parameters);
+            if (tail == null) {
+                head = denseTail.get(0).index() == 0 ? null : createHead(parameters);
                 tail = new ArrayList<>();
                 for (Dense dense : denseTail) {
                     INDArray bias = net.getParam(dense.index() + "_b");
@@ -351,9 +459,13 @@ final class Dl4jNetwork {
                 }
             }
             return onThreads(threadsFor(1), () -> {
-                try (INDArray x = input(pixels, 1);
-                     INDArray features = head.output(x, false)) {
-                    return denseLayers(features);
+                try (INDArray x = input(pixels, 1)) {
+                    if (head == null) {
+                        return denseLayers(x);
+                    }
+                    try (INDArray features = head.output(x, false)) {
+                        return denseLayers(features);
+                    }
                 }
             });
         }
@@ -434,7 +546,7 @@ final class Dl4jNetwork {
 
     /** The DL4J index of the output layer. */
     int outputLayer() {
-        return dl4jIndex.get(dl4jIndex.size() - 1);
+        return parameters.get(parameters.size() - 1).index();
     }
 
     private static long[] longs(int[] dims) {

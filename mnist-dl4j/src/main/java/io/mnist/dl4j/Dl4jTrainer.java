@@ -35,6 +35,8 @@ final class Dl4jTrainer extends AbstractTrainer {
         private final Dl4jNetwork network;
         private final MultiLayerNetwork net;
         private final int outputLayer;
+        /** Output units: one-hot labels are this wide (labels are digits, so units past 9 are never targets). */
+        private final int classes;
         private final AccuracyProbe probe = new AccuracyProbe();
 
         Dl4jSession(TrainingConfig config) {
@@ -46,6 +48,7 @@ final class Dl4jTrainer extends AbstractTrainer {
             net = network.create(config);
             network.setWeights(net, NetworkWeights.initial(config.network(), config.seed()));
             outputLayer = network.outputLayer();
+            classes = config.network().classes();
             net.setListeners(probe);
         }
 
@@ -56,12 +59,12 @@ final class Dl4jTrainer extends AbstractTrainer {
 
         @Override
         public Step step(float[] pixels, int[] labels, int count) {
-            float[] oneHot = new float[count * 10];
+            float[] oneHot = new float[count * classes];
             for (int i = 0; i < count; i++) {
-                oneHot[i * 10 + labels[i]] = 1;
+                oneHot[i * classes + labels[i]] = 1;
             }
             try (INDArray x = network.input(pixels, count);
-                 INDArray y = Nd4j.create(oneHot, new long[] {count, 10}, 'c')) {
+                 INDArray y = Nd4j.create(oneHot, new long[] {count, classes}, 'c')) {
                 probe.labels = labels;
                 net.fit(new DataSet(x, y));
                 return new Step(net.score(), probe.correct);
@@ -90,8 +93,10 @@ final class Dl4jTrainer extends AbstractTrainer {
 
         /**
          * Counts the training-mode forward pass's right answers without a second forward pass: DL4J hands
-         * listeners the activations up to the output layer's input (dropout applied), and the output layer's
-         * argmax is that input times its weights plus bias (softmax keeps the order).
+         * listeners the activations up to the output layer's input (dropout applied, but not yet flattened if
+         * a flatten comes right before it: a channels-first image flattens in its own {@code c, h, w} order, as
+         * DL4J's preprocessor does), and the output layer's argmax is that input times its weights plus bias
+         * (softmax keeps the order).
          */
         private final class AccuracyProbe extends BaseTrainingListener {
             int[] labels;
@@ -100,7 +105,8 @@ final class Dl4jTrainer extends AbstractTrainer {
             @Override
             public void onForwardPass(Model model, List<INDArray> activations) {
                 try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                    INDArray input = activations.get(activations.size() - 1);
+                    INDArray last = activations.get(activations.size() - 1);
+                    INDArray input = last.rank() == 2 ? last : last.reshape('c', last.size(0), -1);
                     try (INDArray logits = input.mmul(net.getParam(outputLayer + "_W"))
                             .addiRowVector(net.getParam(outputLayer + "_b"));
                          INDArray argMax = logits.argMax(1)) {
