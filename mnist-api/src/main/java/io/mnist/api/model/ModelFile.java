@@ -411,7 +411,7 @@ public final class ModelFile {
             manifest = JSON.treeToValue(tree, ModelManifest.class);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new CorruptModelFileException(source + " has a damaged " + ModelManifest.ENTRY + ": "
-                    + describe(e) + ". Copy or save the model again.", e);
+                    + describeBinding(e) + ". Copy or save the model again.", e);
         }
         long parameters = parameters(manifest.model().network());
         if (parameters > limits.maxParameters()) {
@@ -421,6 +421,30 @@ public final class ModelFile {
                     + ModelLimits.limit("maxParameters", limits.maxParameters()));
         }
         return manifest;
+    }
+
+    /**
+     * What is wrong in the manifest's content, as a sentence: Jackson says "Cannot construct instance of
+     * `io.mnist.api.ModelInfo`, problem: backend" when a record's constructor refuses a missing field.
+     */
+    private static String describeBinding(Exception e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException v) {
+            String type = v.getType() == null ? "a record" : v.getType().getRawClass().getSimpleName();
+            Throwable cause = v.getCause();
+            if (cause instanceof NullPointerException npe && npe.getMessage() != null) {
+                return "its " + type + " lacks \"" + npe.getMessage() + "\"";
+            }
+            if (cause != null && cause.getMessage() != null) {
+                return "its " + type + " is invalid: " + cause.getMessage();
+            }
+        }
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
+            String path = m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                    : String.valueOf(r.getIndex())).collect(java.util.stream.Collectors.joining("."));
+            return (path.isEmpty() ? "" : "at " + path + ": ") + m.getOriginalMessage().lines().findFirst()
+                    .orElse("").strip();
+        }
+        return describe(e);
     }
 
     /** The first line of the most telling message in {@code e}'s causes, never "null". */
