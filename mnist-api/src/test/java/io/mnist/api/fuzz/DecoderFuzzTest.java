@@ -32,8 +32,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Fuzzing, bounded: mutated and random bytes go into the three parsers of untrusted input (images, model files, IDX
  * files), and only their documented exceptions may come out: never another RuntimeException, an Error such as
  * OutOfMemoryError, or a hang. Each property makes a fixed number of tries (about 10 s for all four on two cores;
- * 25,000 tries each found nothing further); the corpus is {@code src/test/resources/fuzz}, made by {@link FuzzCorpus}. Inputs are small and the limits low, so a
- * try that allocated what a header declares would fail here as a limit not checked, not as a slow test.
+ * 25,000 tries each found nothing further); the corpus is {@code src/test/resources/fuzz}, made by
+ * {@link FuzzCorpus}. Inputs are small and the limits low, so a try that allocated what a header declares would fail
+ * here as a limit not checked, not as a slow test.
  */
 class DecoderFuzzTest {
     /** Small limits, so that any size read from a damaged header is checked against them, not against the heap. */
