@@ -113,6 +113,8 @@ public interface DigitClassifier extends AutoCloseable {
     /**
      * Saves the model file (manifest and weights) to {@code path}, atomically: a crash never leaves half a file.
      *
+     * @throws io.mnist.api.model.NonFiniteWeightsException if a weight is NaN or infinite (training diverged);
+     *                                                      nothing is written
      * @throws IOException if it cannot be written; an existing file at {@code path} is then left as it was
      */
     void save(Path path) throws IOException;

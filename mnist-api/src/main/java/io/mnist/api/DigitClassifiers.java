@@ -1,6 +1,7 @@
 package io.mnist.api;
 
 import io.mnist.api.model.BackendUnavailableException;
+import io.mnist.api.model.FiniteWeights;
 import io.mnist.api.model.ModelArchive;
 import io.mnist.api.model.ModelFile;
 import io.mnist.api.spi.DigitBackend;
@@ -58,12 +59,20 @@ public final class DigitClassifiers {
      * @throws io.mnist.api.model.DigestMismatchException          if it was altered after saving
      * @throws io.mnist.api.model.UnsupportedModelVersionException if a newer library wrote it
      * @throws BackendUnavailableException                      if its backend is not on the classpath
+     * @throws io.mnist.api.model.NonFiniteWeightsException        if a weight is NaN or infinite
+     * @throws io.mnist.api.model.ModelTooLargeException            if it is larger than {@link io.mnist.api.model.ModelLimits} allow
      */
     public static DigitClassifier load(Path path) throws IOException {
         return load(ModelFile.read(path));
     }
 
-    /** Loads an already read and verified model file with the backend that wrote it. */
+    /**
+     * Loads an already read and verified model file with the backend that wrote it.
+     *
+     * @throws BackendUnavailableException                if its backend is not on the classpath
+     * @throws io.mnist.api.model.ModelFileException       if the backend cannot use its weights
+     * @throws io.mnist.api.model.NonFiniteWeightsException if a weight is NaN or infinite
+     */
     public static DigitClassifier load(ModelArchive archive) throws IOException {
         String name = archive.manifest().model().backend();
         DigitBackend backend = registry().find(name);
@@ -74,7 +83,18 @@ public final class DigitClassifiers {
                     + (present.isEmpty() ? "none" : String.join(", ", present)) + "). Add io.mnist:mnist-" + name
                     + " as a dependency to load it.");
         }
-        return backend.load(archive);
+        return checked(backend.load(archive), archive.source());
+    }
+
+    /** {@code classifier} if its weights are all finite; otherwise it is closed and the error thrown. */
+    private static DigitClassifier checked(DigitClassifier classifier, String source) throws IOException {
+        try {
+            FiniteWeights.checkLoaded(classifier, source);
+            return classifier;
+        } catch (IOException | RuntimeException e) {
+            classifier.close();
+            throw e;
+        }
     }
 
     /**
@@ -107,7 +127,8 @@ public final class DigitClassifiers {
         try (InputStream in = backend.pretrainedModel().orElseThrow(() -> new IllegalStateException(
                 BackendRegistry.PREFIX + "Backend '" + backend.name() + "' ships no pretrained model; train one"
                         + " with 'mnist train' and load it with DigitClassifiers.load(path)."))) {
-            return backend.load(ModelFile.read(in, backend.artifact() + " (bundled model)"));
+            String source = backend.artifact() + " (bundled model)";
+            return checked(backend.load(ModelFile.read(in, source)), source);
         }
     }
 

@@ -109,13 +109,18 @@ public record NetworkSpec(List<Layer> layers, Initializer initializer, double in
 
     /**
      * The number of parameters this spec defines: weights and biases, and a batch normalisation's scale, offset
-     * and moving statistics (as Keras counts them).
+     * and moving statistics (as Keras counts them); {@link Long#MAX_VALUE} if the count does not fit a {@code long}
+     * (a network no machine could hold, as a damaged or hostile file may declare).
      */
     public long parameterCount() {
         long total = 0;
         List<int[]> shapes = inputShapes();
-        for (int i = 0; i < layers.size(); i++) {
-            total += layers.get(i).parameterCount(shapes.get(i));
+        try {
+            for (int i = 0; i < layers.size(); i++) {
+                total = Math.addExact(total, layers.get(i).parameterCount(shapes.get(i)));
+            }
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
         }
         return total;
     }
@@ -233,7 +238,7 @@ public record NetworkSpec(List<Layer> layers, Initializer initializer, double in
         /** The output shape for an input of {@code in}; throws if the layer cannot take that input. */
         int[] outputShape(int[] in);
 
-        /** Parameters for an input of {@code in}. */
+        /** Parameters for an input of {@code in}; throws {@link ArithmeticException} if they overflow a long. */
         default long parameterCount(int[] in) {
             return 0;
         }
@@ -286,7 +291,8 @@ public record NetworkSpec(List<Layer> layers, Initializer initializer, double in
 
         @Override
         public long parameterCount(int[] in) {
-            return (long) kernelHeight * kernelWidth * in[2] * filters + filters;
+            return Math.addExact(Math.multiplyExact(Math.multiplyExact((long) kernelHeight * kernelWidth, in[2]),
+                    filters), filters);
         }
     }
 

@@ -14,7 +14,12 @@ public interface Trainer {
     /**
      * Trains on {@code train}, validating on {@code validation} after each epoch, and reports to {@code listener}.
      *
+     * <p>A {@link TrainingConfig#batchSize()} larger than {@code train} means one batch of all of it per epoch.
+     *
      * @return the trained classifier; the caller closes it
+     * @throws TrainingDivergedException if a batch's loss is not a finite number (the learning rate is too high);
+     *                                   training stops there and no classifier is returned
+     * @throws IllegalArgumentException  if {@code train} is empty
      */
     DigitClassifier train(MnistDataset train, MnistDataset validation, TrainingListener listener);
 

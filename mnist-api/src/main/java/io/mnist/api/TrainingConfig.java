@@ -9,6 +9,9 @@ import java.util.Objects;
  *
  * <p>A config is immutable; {@link #toBuilder()} derives a changed copy. The same config and seed give the same
  * shuffling and initial weights on a given backend.
+ *
+ * <p>A {@code batchSize} larger than the training set is allowed and means one batch of the whole set per epoch:
+ * the training loop never allocates for more images than the set holds (the config keeps the number asked for).
  */
 public record TrainingConfig(NetworkSpec network, Optimizer optimizer, double learningRate, int batchSize,
                              int epochs, long seed, Augmentation augmentation, double learningRateDecay) {
@@ -16,14 +19,22 @@ public record TrainingConfig(NetworkSpec network, Optimizer optimizer, double le
     /** Default seed for reproducible runs. */
     public static final long DEFAULT_SEED = 42L;
 
+    /**
+     * Checks the settings.
+     *
+     * @throws IllegalArgumentException if the learning rate is not a positive finite number, the decay is not in
+     *                                  (0, 1], or the batch size or epochs are below 1
+     * @throws NullPointerException     if the network or optimiser is null
+     */
     public TrainingConfig {
         Objects.requireNonNull(network, "network");
         // Model files written before augmentation existed have none.
         augmentation = augmentation == null ? Augmentation.NONE : augmentation;
-        // ... nor a decay: a missing number reads as 0, which can only mean "none" (a factor of 0 would stop training).
-        learningRateDecay = learningRateDecay == 0 ? 1 : learningRateDecay;
+        // Files written before schedules existed have no decay either; their manifests are read as 1 (constant) by
+        // the model file reader, so a 0 here is a caller's mistake (it would stop training), not a missing value.
         if (!(learningRateDecay > 0 && learningRateDecay <= 1)) {
-            throw new IllegalArgumentException("learningRateDecay must be in (0, 1], got " + learningRateDecay);
+            throw new IllegalArgumentException("learningRateDecay must be in (0, 1] (1 keeps the rate constant,"
+                    + " 0.8 takes a fifth off each epoch), got " + learningRateDecay);
         }
         Objects.requireNonNull(optimizer, "optimizer");
         if (!(learningRate > 0 && Double.isFinite(learningRate))) {

@@ -30,6 +30,12 @@ class TrainingConfigTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("learningRateDecay");
         assertThatThrownBy(() -> TrainingConfig.builder().learningRateDecay(-0.5).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("learningRateDecay");
+        assertThatThrownBy(() -> TrainingConfig.builder().learningRateDecay(0).build())
+                .as("0 would stop training after the first epoch; it is refused, not read as 1")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("learningRateDecay must be in (0, 1]").hasMessageContaining("got 0.0");
+        assertThatThrownBy(() -> TrainingConfig.builder().learningRateDecay(Double.NaN).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got NaN");
     }
 
     @Test

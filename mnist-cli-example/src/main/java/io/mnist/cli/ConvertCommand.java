@@ -54,11 +54,7 @@ final class ConvertCommand extends Subcommand {
             double worst = Prediction.largestDifference(before, after);
             double sourceAccuracy = accuracy(before, test);
             double targetAccuracy = accuracy(after, test);
-            if (worst > TOLERANCE) {
-                throw new IllegalStateException(String.format(Locale.ROOT, "The converted model's probabilities"
-                        + " differ by up to %.2e from the original's on the test set (allowed %.0e); nothing was"
-                        + " written.", worst, TOLERANCE));
-            }
+            requireSamePredictions(worst);
             Conversion.Check check = new Conversion.Check(test.size(), sourceAccuracy, targetAccuracy, worst);
             NetworkWeights weights = source.networkWeights();
             ModelInfo info = source.info().convertedTo(target.name(), target.engineVersion(),
@@ -87,6 +83,18 @@ final class ConvertCommand extends Subcommand {
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * Passes only if {@code worst} is a number no larger than {@link #TOLERANCE}: a NaN difference (a model that
+     * answers NaN) fails, where {@code worst > TOLERANCE} would have let it through.
+     */
+    static void requireSamePredictions(double worst) {
+        if (!(worst <= TOLERANCE)) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "The converted model's probabilities"
+                    + " differ by up to %.2e from the original's on the test set (allowed %.0e); nothing was"
+                    + " written.", worst, TOLERANCE));
+        }
     }
 
     private static double accuracy(List<Prediction> predictions, MnistDataset data) {

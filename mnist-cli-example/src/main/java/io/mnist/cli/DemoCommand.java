@@ -53,7 +53,7 @@ final class DemoCommand extends Subcommand {
         out.printf("== 2. Training the notebook's recipe on %s (%s)%n", backend.name(), backend.engineVersion());
         TrainingConfig config = TrainingConfig.builder().epochs(epochs).build();
         TrainCommand.Result trained = TrainCommand.train(backend, config, trainLimit, dir, dir.resolve("model.mnist"),
-                out, System.console() != null);
+                out, err(), System.console() != null);
         try (DigitClassifier model = trained.model()) {
             out.println();
             out.println("== 3. Evaluation on the 10,000 test images");

@@ -63,7 +63,8 @@ public final class MnistCli {
             return DigitClassifiers.pretrained(chosen);
         }
         DigitClassifier model = DigitClassifiers.load(file);
-        if (backend != null && !model.info().backend().equals(backend)) {
+        // Compared by the backend's own name: --backend DJL chooses djl here as it does without --model.
+        if (backend != null && !model.info().backend().equals(chosen)) {
             String saved = model.info().backend();
             model.close();
             throw new IllegalArgumentException(file + " was saved by backend '"
@@ -85,6 +86,15 @@ public final class MnistCli {
         // --verbose is a flag of every command (inherited), so its presence anywhere in the arguments is the answer.
         boolean verbose = List.of(args).contains("--verbose");
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> report(e, commandLine.getErr(), verbose));
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            int code = usage.handleParseException(e, arguments);
+            String hint = optionLookalikes(e.getCommandLine(), arguments);
+            if (hint != null) {
+                e.getCommandLine().getErr().println(hint);
+            }
+            return code;
+        });
         int code;
         try {
             code = cli.execute(args);
@@ -95,6 +105,49 @@ public final class MnistCli {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * A hint for arguments that start with '-' but are no option of the command, such as a file named
+     * {@code -x.png}: picocli takes them for unknown options. {@code null} if there are none.
+     */
+    static String optionLookalikes(CommandLine command, String[] arguments) {
+        List<String> lookalikes = new ArrayList<>();
+        for (String a : arguments) {
+            if (a.equals("--")) {
+                break;
+            }
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (a.startsWith("-") && a.length() > 1 && !isNumber(a) && !isOption(command, name)) {
+                lookalikes.add(a);
+            }
+        }
+        if (lookalikes.isEmpty()) {
+            return null;
+        }
+        String first = lookalikes.get(0);
+        return "mnist: " + String.join(", ", lookalikes.stream().map(a -> "'" + a + "'").toList())
+                + (lookalikes.size() == 1 ? " is" : " are") + " not an option of '" + command.getCommandName()
+                + "'. To name a file that starts with '-', write ./" + first + " or put -- before the file names"
+                + " (mnist " + command.getCommandName() + " [options] -- " + first + ").";
+    }
+
+    private static boolean isOption(CommandLine command, String name) {
+        for (CommandLine c = command; c != null; c = c.getParent()) {
+            if (c.getCommandSpec().findOption(name) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Prints the one-line reason (and, if asked, the stack trace) and returns the exit code for {@code e}. */

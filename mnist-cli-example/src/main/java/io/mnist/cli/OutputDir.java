@@ -13,6 +13,10 @@ final class OutputDir {
 
     /** The folder, created if needed. */
     Path get() throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new java.nio.file.FileSystemException(dir.toString(), null, "--output-dir names a file, not a"
+                    + " folder; choose a folder for pictures and tables");
+        }
         return Files.createDirectories(dir);
     }
 

@@ -55,7 +55,21 @@ final class Pictures {
             g.drawString(caption, x0 + (CELL - metrics.stringWidth(caption)) / 2, y0 + CELL + 14);
         }
         g.dispose();
-        ImageIO.write(out, "png", file.toFile());
+        writePng(out, file);
+    }
+
+    /**
+     * Writes {@code image} as a PNG at {@code file}, refusing a folder there. (ImageIO's own file writing deletes an
+     * empty folder in the way, and prints a stack trace for a full one.)
+     */
+    static void writePng(java.awt.image.RenderedImage image, java.nio.file.Path file) throws java.io.IOException {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new java.nio.file.FileSystemException(file.toString(), null, "it is a folder; give a file name"
+                    + " ending in .png, e.g. " + file.resolve("picture.png"));
+        }
+        try (java.io.OutputStream stream = java.nio.file.Files.newOutputStream(file)) {
+            ImageIO.write(image, "png", stream);
+        }
     }
 
     /**

@@ -10,7 +10,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,13 +23,22 @@ final class PreprocessCommand extends Subcommand {
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Image files or folders of images.")
     List<Path> paths;
     @Option(names = "--output", paramLabel = "FILE", defaultValue = "mnist-out/preprocessing.png",
-            description = "The picture to write (default: ${DEFAULT-VALUE}).")
+            description = "The PNG file to write, not a folder (default: ${DEFAULT-VALUE}).")
     Path output;
-    @Option(names = "--columns", defaultValue = "4", description = "Pairs per row (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--columns", defaultValue = "4", description = "Pairs per row, 1 to 100 (default:"
+            + " ${DEFAULT-VALUE}).")
     int columns;
 
     @Override
     public Integer call() throws IOException {
+        if (columns < 1 || columns > 100) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--columns must be between 1 and"
+                    + " 100, not " + columns);
+        }
+        if (java.nio.file.Files.isDirectory(output)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--output " + output + " is a"
+                    + " folder; give the picture's file name, e.g. --output " + output.resolve("preprocessing.png"));
+        }
         List<String> files = PredictCommand.expand(paths);
         int rows = (files.size() + columns - 1) / columns;
         BufferedImage sheet = new BufferedImage(columns * (2 * TILE + 20), rows * (TILE + 22) + 30,
@@ -71,7 +79,7 @@ final class PreprocessCommand extends Subcommand {
         if (output.getParent() != null) {
             java.nio.file.Files.createDirectories(output.getParent());
         }
-        ImageIO.write(sheet, "png", output.toFile());
+        Pictures.writePng(sheet, output);
         out().println("Wrote " + output);
         return failed > 0 ? MnistCli.EXIT_PARTIAL : 0;
     }

@@ -5,6 +5,7 @@ import io.mnist.api.EpochResult;
 import io.mnist.api.TrainingConfig;
 import io.mnist.api.data.MnistData;
 import io.mnist.api.data.MnistDataset;
+import io.mnist.api.model.ModelFile;
 import io.mnist.api.spi.DigitBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,21 +33,24 @@ final class TrainCommand extends Subcommand {
     String network;
     @Option(names = "--epochs", description = "Epochs (default: the recipe's).")
     Integer epochs;
-    @Option(names = "--batch-size", description = "Images per batch (default: the recipe's).")
+    @Option(names = "--batch-size", description = "Images per batch, at least 1 (default: the recipe's). More than"
+            + " the training images is one batch of all of them per epoch, with a note.")
     Integer batchSize;
     @Option(names = "--optimizer", description = "rmsprop or adam (default: the recipe's).")
     String optimizer;
     @Option(names = "--lr", description = "Learning rate of the first epoch (default: the recipe's).")
     Double learningRate;
     @Option(names = "--lr-decay", paramLabel = "FACTOR", description = "Multiply the learning rate by FACTOR after"
-            + " every epoch, in (0, 1] (default: the recipe's).")
+            + " every epoch, in (0, 1]; 1 keeps it constant (default: the recipe's).")
     Double learningRateDecay;
     @Option(names = "--seed", description = "Seed for initial weights, shuffling, augmentation and dropout"
             + " (default: the recipe's, 42).")
     Long seed;
     @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N training images only.")
     Integer trainLimit;
-    @Option(names = "--output", paramLabel = "FILE", description = "Model file to write (default: DIR/model.mnist).")
+    @Option(names = "--output", paramLabel = "FILE", description = "Model file to write (default: DIR/model.mnist),"
+            + " checked before training starts. If it still cannot be written after training, the model is saved"
+            + " in the working folder (else the temporary folder) and the place is printed.")
     Path modelFile;
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     Format format;
@@ -63,7 +67,7 @@ final class TrainCommand extends Subcommand {
         DigitBackend backend = cli.backend();
         TrainingConfig config = recipe();
         Result result = train(backend, config, trainLimit, output.get(), modelFile, format == Format.json ? null : out,
-                !noProgress && format != Format.json && System.console() != null);
+                err(), !noProgress && format != Format.json && System.console() != null);
         if (format == Format.json) {
             Json.print(out, result.summary());
         }
@@ -94,12 +98,19 @@ final class TrainCommand extends Subcommand {
             b.epochs(epochs);
         }
         if (batchSize != null) {
+            if (batchSize < 1) {
+                throw bad("--batch-size must be at least 1, not " + batchSize);
+            }
             b.batchSize(batchSize);
         }
         if (learningRate != null) {
             b.learningRate(learningRate);
         }
         if (learningRateDecay != null) {
+            if (!(learningRateDecay > 0 && learningRateDecay <= 1)) {
+                throw bad("--lr-decay must be in (0, 1] (1 keeps the learning rate constant, 0.8 takes a fifth off"
+                        + " each epoch), not " + learningRateDecay);
+            }
             b.learningRateDecay(learningRateDecay);
         }
         if (seed != null) {
@@ -150,9 +161,16 @@ final class TrainCommand extends Subcommand {
         }
     }
 
-    /** Trains, saves the model, writes history.csv and curves.png; the caller closes the returned model. */
+    /**
+     * Trains, saves the model, writes history.csv and curves.png; the caller closes the returned model. The model
+     * path and the output folder are checked before the first epoch; a model that still cannot be saved where asked
+     * is saved elsewhere ({@link #saveOrKeep}) rather than lost.
+     */
     static Result train(DigitBackend backend, TrainingConfig config, Integer limit, Path dir, Path modelFile,
-                        PrintWriter out, boolean bar) throws IOException {
+                        PrintWriter out, PrintWriter err, boolean bar) throws IOException {
+        Path file = modelFile == null ? dir.resolve("model.mnist") : modelFile;
+        ModelFile.checkWritable(file);
+        checkWritableFolder(dir);
         MnistDataset train = MnistData.train();
         if (limit != null) {
             if (limit < 1 || limit > train.size()) {
@@ -161,16 +179,18 @@ final class TrainCommand extends Subcommand {
             }
             train = train.first(limit);
         }
+        if (config.batchSize() > train.size()) {
+            err.printf("mnist: note: the batch size %d is more than the %d training images; each epoch is one batch"
+                    + " of all %d.%n", config.batchSize(), train.size(), train.size());
+            err.flush();
+        }
         MnistDataset test = MnistData.test();
         long start = System.nanoTime();
         DigitClassifier model = backend.trainer(config).train(train, test,
                 out == null ? io.mnist.api.TrainingListener.NONE : new ProgressListener(out, bar));
         double seconds = (System.nanoTime() - start) / 1e9;
-        Path file = modelFile == null ? dir.resolve("model.mnist") : modelFile;
-        if (file.getParent() != null) {
-            Files.createDirectories(file.getParent());
-        }
-        model.save(file);
+        file = saveOrKeep(model, file, List.of(Path.of("").toAbsolutePath(),
+                Path.of(System.getProperty("java.io.tmpdir"))), err);
         Path csv = dir.resolve("history.csv");
         writeHistory(csv, model.info().history());
         Path curves = dir.resolve("curves.png");
@@ -181,6 +201,57 @@ final class TrainCommand extends Subcommand {
             out.flush();
         }
         return new Result(model, file, csv, curves, seconds, train.size());
+    }
+
+    /**
+     * Saves {@code model} at {@code file}; if that fails, in the first of {@code elsewhere} that takes it, under a
+     * name of its own, and says so on {@code err}. A finished training run is never thrown away for a full disk or a
+     * folder that became read-only.
+     *
+     * @return where the model was saved
+     * @throws IOException if it could be saved nowhere; the message names every place tried
+     */
+    static Path saveOrKeep(DigitClassifier model, Path file, List<Path> elsewhere, PrintWriter err)
+            throws IOException {
+        try {
+            model.save(file);
+            return file;
+        } catch (io.mnist.api.model.NonFiniteWeightsException e) {
+            throw e;
+        } catch (IOException e) {
+            String name = file.getFileName().toString().replaceFirst("\\.mnist$", "") + "-"
+                    + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern(
+                            "yyyyMMdd-HHmmss")) + ".mnist";
+            StringBuilder tried = new StringBuilder(file + " (" + reason(e) + ")");
+            for (Path folder : elsewhere) {
+                Path rescue = folder.resolve(name);
+                try {
+                    model.save(rescue);
+                    err.println("mnist: could not save the model to " + file + " (" + reason(e) + "); saved it to "
+                            + rescue + " instead. Move it where you want it.");
+                    err.flush();
+                    return rescue;
+                } catch (IOException again) {
+                    tried.append(", ").append(rescue).append(" (").append(reason(again)).append(')');
+                }
+            }
+            throw new IOException("The trained model could not be saved anywhere: " + tried
+                    + ". Free some disk space or choose a writable --output, and train again.", e);
+        }
+    }
+
+    private static String reason(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Checks that files can be created in {@code dir} (history.csv, curves.png), before any work. */
+    private static void checkWritableFolder(Path dir) throws IOException {
+        try {
+            Files.delete(Files.createTempFile(dir, ".mnist-", ".probe"));
+        } catch (IOException e) {
+            throw new java.nio.file.FileSystemException(dir.toString(), null, "cannot write into this folder ("
+                    + reason(e) + "); choose another --output-dir, or make it writable");
+        }
     }
 
     static void writeHistory(Path csv, List<EpochResult> history) throws IOException {

@@ -10,7 +10,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads IDX files (the format MNIST ships in), raw or gzip-compressed (detected from the content, not the name),
- * and validates them: magic number, dimensions, and that the byte count matches the header exactly.
+ * and validates them: magic number, dimensions, and that the byte count matches the header exactly. Sizes are
+ * checked against {@link IdxLimits} and the file's length before they are allocated.
  */
 public final class IdxReader {
     /** Magic number of an IDX file of unsigned bytes with three dimensions (images). */
@@ -87,8 +88,30 @@ public final class IdxReader {
         return labels;
     }
 
-    /** The contents of {@code file}, decompressed if it is gzip. */
+    /** As {@link #readBytes(Path, IdxLimits)} with {@link IdxLimits#defaults()}. */
     public static byte[] readBytes(Path file) throws IOException {
+        return readBytes(file, IdxLimits.defaults());
+    }
+
+    /**
+     * The contents of a regular file, decompressed if it is gzip (detected from the content). Sizes are checked
+     * before anything is allocated: a raw file's length, and for gzip the size the IDX header declares, against
+     * {@code limits} and against what a gzip stream of the file's length can hold; a gzip stream is never expanded
+     * further than its header declares.
+     *
+     * @throws IdxFormatException if {@code file} is not a regular file, is over {@code limits}, is a damaged gzip
+     *                            stream, or expands to more than its header declares
+     * @throws IOException        if it cannot be read
+     */
+    public static byte[] readBytes(Path file, IdxLimits limits) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            if (!Files.exists(file)) {
+                throw new java.nio.file.NoSuchFileException(file.toString());
+            }
+            throw new IdxFormatException(file + " is not a regular file (a folder, FIFO or device); IDX data is read"
+                    + " from regular files only");
+        }
+        long length = Files.size(file);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
             raw.mark(2);
             int b1 = raw.read();
@@ -96,14 +119,81 @@ public final class IdxReader {
             raw.reset();
             if (b1 == 0x1f && b2 == 0x8b) {
                 try (InputStream gz = new GZIPInputStream(raw)) {
-                    return gz.readAllBytes();
+                    return readGzip(gz, file, length, limits);
                 } catch (java.io.EOFException | java.util.zip.ZipException e) {
                     throw new IdxFormatException(file + ": the gzip stream is damaged or truncated ("
                             + e.getMessage() + "); fetch the file again");
                 }
             }
-            return raw.readAllBytes();
+            if (length > limits.maxBytes()) {
+                throw new IdxFormatException(file + " is " + length + " bytes, over the limit of "
+                        + limits.describe());
+            }
+            return raw.readNBytes((int) length);
         }
+    }
+
+    /** Deflate expands at most about 1,032 to 1; a header declaring more than this for the file is not believed. */
+    private static final long GZIP_MAX_RATIO = 1100;
+
+    private static byte[] readGzip(InputStream gz, Path file, long compressed, IdxLimits limits) throws IOException {
+        byte[] head = gz.readNBytes(4);
+        long possible = compressed * GZIP_MAX_RATIO + 4096;
+        long declared = -1;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(head);
+        if (head.length == 4 && head[0] == 0 && head[1] == 0 && head[3] > 0) {
+            int dims = head[3];
+            int element = elementSize(head[2]);
+            byte[] sizes = gz.readNBytes(4 * dims);
+            out.write(sizes);
+            if (element > 0 && sizes.length == 4 * dims) {
+                ByteBuffer b = ByteBuffer.wrap(sizes);
+                try {
+                    long n = element;
+                    for (int i = 0; i < dims; i++) {
+                        n = Math.multiplyExact(n, Integer.toUnsignedLong(b.getInt()));
+                    }
+                    declared = Math.addExact(n, 4L + 4L * dims);
+                } catch (ArithmeticException e) {
+                    declared = Long.MAX_VALUE;
+                }
+                if (declared > limits.maxBytes()) {
+                    throw new IdxFormatException(file + ": its header declares " + declared + " bytes of data, over"
+                            + " the limit of " + limits.describe());
+                }
+                if (declared > possible) {
+                    throw new IdxFormatException(file + ": its header declares " + declared + " bytes, more than a"
+                            + " gzip file of " + compressed + " bytes can hold; the file is damaged or not an IDX file");
+                }
+            }
+        }
+        long cap = declared >= 0 ? declared : Math.min(limits.maxBytes(), possible);
+        long copied = out.size();
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while ((n = gz.read(buffer, 0, (int) Math.min(buffer.length, cap + 1 - copied))) > 0) {
+            out.write(buffer, 0, n);
+            copied += n;
+            if (copied > cap) {
+                throw new IdxFormatException(file + " expands to more than " + (declared >= 0
+                        ? "the " + declared + " bytes its header declares; the file is damaged or not an IDX file"
+                        : "the limit of " + (cap == limits.maxBytes() ? limits.describe()
+                                : cap + " bytes that a gzip file of its length can hold; it is damaged")));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** Bytes per value of an IDX type code, or 0 if the code is not one of IDX's. */
+    private static int elementSize(byte type) {
+        return switch (type & 0xFF) {
+            case 0x08, 0x09 -> 1;
+            case 0x0B -> 2;
+            case 0x0C, 0x0D -> 4;
+            case 0x0E -> 8;
+            default -> 0;
+        };
     }
 
     private static ByteBuffer header(byte[] data, int size, String file, String what) throws IdxFormatException {
@@ -115,9 +205,11 @@ public final class IdxReader {
     }
 
     private static IdxFormatException wrongMagic(String file, int actual, int expected, String what) {
+        String hint = actual == LABELS_MAGIC ? "it is an IDX label file: are the image and label files swapped?"
+                : actual == IMAGES_MAGIC ? "it is an IDX image file: are the image and label files swapped?"
+                : "is this the right file?";
         return new IdxFormatException(String.format(
-                "%s: magic number is 0x%08X, expected 0x%08X for IDX %s; is this the right file?",
-                file, actual, expected, what));
+                "%s: magic number is 0x%08X, expected 0x%08X for IDX %s; %s", file, actual, expected, what, hint));
     }
 
     private static void checkLength(String file, long actual, long expected, String what) throws IdxFormatException {

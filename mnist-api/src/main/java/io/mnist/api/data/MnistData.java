@@ -168,6 +168,14 @@ public final class MnistData {
         byte[] bytes = IdxReader.readBytes(path);
         String actual = Sha256.hex(bytes);
         if (!actual.equals(f.sha256())) {
+            for (File other : File.values()) {
+                if (other.sha256().equals(actual)) {
+                    throw new MnistDataException(path + " is MNIST's " + other.fileName() + ", not "
+                            + f.fileName() + ": the files are swapped or misnamed. Rename it to " + other.fileName()
+                            + (path.toString().endsWith(".gz") ? ".gz" : "") + " and put " + f.fileName()
+                            + " in its place.");
+                }
+            }
             String fix = dir.equals(dataDir)
                     ? "Replace it with the original MNIST file, or unset MNIST_DATA_DIR to fetch a verified copy."
                     : "Delete " + cacheDir + " and run again to fetch a fresh copy.";

@@ -169,8 +169,10 @@ public final class ImageDecoder {
                 if (e instanceof InvalidImageException invalid) {
                     throw invalid;
                 }
+                // A decoder's own runtime failure ("data == null!", an index out of bounds) tells the user nothing.
+                String detail = e instanceof IIOException ? " (" + describe(e) + ")" : "";
                 throw new InvalidImageException(Kind.DAMAGED, "The " + format + " image cannot be decoded, it is"
-                        + " damaged or truncated (" + describe(e) + "); send the whole file again", e);
+                        + " damaged or truncated" + detail + "; send the whole file again", e);
             } finally {
                 reader.dispose();
             }

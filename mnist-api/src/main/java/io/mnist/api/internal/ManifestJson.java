@@ -5,15 +5,22 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.mnist.api.Conversion;
 import io.mnist.api.NetworkSpec;
+import io.mnist.api.TrainingConfig;
 import io.mnist.api.TrainingData;
 import java.io.IOException;
 import java.util.regex.Matcher;
@@ -36,7 +43,8 @@ public final class ManifestJson {
             .registerModule(new SimpleModule("mnist-manifest")
                     .addDeserializer(NetworkSpec.class, new NetworkSpecDeserializer())
                     .addDeserializer(TrainingData.class, new TrainingDataDeserializer())
-                    .addDeserializer(Conversion.class, new ConversionDeserializer()));
+                    .addDeserializer(Conversion.class, new ConversionDeserializer())
+                    .setDeserializerModifier(new MissingDecayIsConstant()));
 
     private ManifestJson() {
     }
@@ -180,6 +188,43 @@ public final class ManifestJson {
 
         private static NetworkSpec.Activation activation(JsonNode n) {
             return NetworkSpec.Activation.valueOf(n.path("activation").asText("IDENTITY"));
+        }
+    }
+
+    /**
+     * A training config written before learning-rate schedules existed has no {@code learningRateDecay}; it trained
+     * at a constant rate, so it reads as 1. (Jackson would read the missing number as 0, which the config refuses.)
+     */
+    private static final class MissingDecayIsConstant extends BeanDeserializerModifier {
+        @Override
+        public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription description,
+                                                      JsonDeserializer<?> deserializer) {
+            return description.getBeanClass() == TrainingConfig.class ? new DecayDefaulting(deserializer) : deserializer;
+        }
+    }
+
+    private static final class DecayDefaulting extends DelegatingDeserializer {
+        private static final long serialVersionUID = 1L;
+
+        DecayDefaulting(JsonDeserializer<?> delegate) {
+            super(delegate);
+        }
+
+        @Override
+        protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> delegate) {
+            return new DecayDefaulting(delegate);
+        }
+
+        @Override
+        public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonNode tree = p.readValueAsTree();
+            if (tree instanceof ObjectNode object && !object.has("learningRateDecay")) {
+                object.put("learningRateDecay", 1.0);
+            }
+            try (JsonParser again = tree.traverse(p.getCodec())) {
+                again.nextToken();
+                return _delegatee.deserialize(again, ctxt);
+            }
         }
     }
 

@@ -36,9 +36,32 @@ public record ModelArchive(String source, ModelManifest manifest, Map<String, by
         return bytes.clone();
     }
 
-    /** An error for weights that a backend cannot use, naming this file. */
+    /**
+     * An error for weights that a backend cannot use, naming this file.
+     *
+     * @param what  what does not fit; if {@code null}, blank or {@code "null"} (an engine exception without a
+     *              message), it is described from {@code cause}
+     * @param cause the engine's exception, or {@code null}
+     */
     public CorruptModelFileException malformed(String what, Throwable cause) {
-        return new CorruptModelFileException(source + " holds weights that do not fit its network: " + what
+        return new CorruptModelFileException(source + " holds weights that do not fit its network: "
+                + describe(what, cause)
                 + ". The file is damaged or was written by an incompatible version; train or save it again.", cause);
+    }
+
+    private static String describe(String what, Throwable cause) {
+        if (what != null && !what.isBlank() && !what.equals("null")) {
+            return what;
+        }
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank() && !t.getMessage().equals("null")) {
+                return t.getMessage().lines().findFirst().orElse("").strip() + " (" + t.getClass().getSimpleName()
+                        + ")";
+            }
+        }
+        if (cause instanceof java.io.EOFException) {
+            return "the weights end before the network's last parameter";
+        }
+        return cause == null ? "the engine gave no reason" : "the engine failed with " + cause.getClass().getName();
     }
 }

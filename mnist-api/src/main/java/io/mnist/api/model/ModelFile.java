@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mnist.api.ModelInfo;
+import io.mnist.api.NetworkSpec;
 import io.mnist.api.data.Sha256;
 import io.mnist.api.internal.ManifestJson;
 import java.io.ByteArrayInputStream;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,7 +21,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -28,7 +34,8 @@ import java.util.zip.ZipOutputStream;
  * followed by the backend's weight entries, each recorded in the manifest by its SHA-256.
  *
  * <p>Writing goes to a temporary file beside the target, which is then moved into place, so a crash never leaves
- * half a model. Reading verifies the structure, the format version and every digest before a backend sees a byte.
+ * half a model. Reading verifies the structure, the format version and every digest before a backend sees a byte,
+ * and checks every size against {@link ModelLimits} before allocating it.
  */
 public final class ModelFile {
     private static final ObjectMapper JSON = ManifestJson.mapper();
@@ -39,12 +46,16 @@ public final class ModelFile {
     }
 
     /**
-     * Writes a model file atomically.
+     * Writes a model file atomically: to a temporary file {@code .NAME.NNN.tmp} beside the target, then moved into
+     * place. Temporary files of the same target left by an earlier save that was killed are deleted first (those
+     * still being written, by this or another process, are left alone), and a save cut short by a normal JVM
+     * shutdown (Ctrl-C, {@code kill}) deletes its temporary file.
      *
      * @param path    target; replaced if it exists
      * @param info    what the model is
      * @param entries weight entries by name (must not include {@code manifest.json})
      * @return the manifest written
+     * @throws IOException if it cannot be written; an existing file at {@code path} is then left as it was
      */
     public static ModelManifest write(Path path, ModelInfo info, Map<String, byte[]> entries) throws IOException {
         if (entries.containsKey(ModelManifest.ENTRY)) {
@@ -57,11 +68,15 @@ public final class ModelFile {
         Path target = path.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        deleteStaleTemporaryFiles(target);
+        Path temp = Files.createTempFile(dir, tempPrefix(target), TEMP_SUFFIX);
+        PENDING.add(temp);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(channel);
                  ZipOutputStream zip = new ZipOutputStream(out)) {
+                // Held until the channel closes: tells deleteStaleTemporaryFiles that this file is being written.
+                channel.lock();
                 zip.putNextEntry(new ZipEntry(ModelManifest.ENTRY));
                 zip.write(JSON.writeValueAsBytes(manifest));
                 zip.closeEntry();
@@ -85,20 +100,114 @@ public final class ModelFile {
             }
         } finally {
             Files.deleteIfExists(temp);
+            PENDING.remove(temp);
         }
         return manifest;
     }
 
     /**
-     * Reads and verifies a model file.
+     * Checks, before any work, that {@link #write} could create {@code path}: it is not a folder, no part of its
+     * parent path is a file, and its folder (created if missing) takes new files. Call it before a long training
+     * run, so that a wrong path fails in a second rather than after the run.
+     *
+     * @throws IOException with a message naming the path and what is wrong
+     */
+    public static void checkWritable(Path path) throws IOException {
+        Path target = path.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            throw new java.nio.file.FileSystemException(path.toString(), null, "it is a folder; give a file name for"
+                    + " the model, e.g. " + path.resolve("model.mnist"));
+        }
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            throw new java.nio.file.FileSystemException(path.toString(), null, "it is not a regular file (a FIFO,"
+                    + " socket or device); give a file name for the model");
+        }
+        Path dir = target.getParent();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new java.nio.file.FileSystemException(path.toString(), null, p + " is a file, not a folder;"
+                        + " the model cannot be written under it");
+            }
+            if (Files.isDirectory(p)) {
+                break;
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, tempPrefix(target), ".probe"));
+        } catch (IOException e) {
+            throw new java.nio.file.FileSystemException(path.toString(), null, "cannot write into " + dir + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + "); choose another place, or make that folder writable");
+        }
+    }
+
+    private static final String TEMP_SUFFIX = ".tmp";
+    /** Temporary files being written by this JVM, deleted by a shutdown hook if the JVM exits first. */
+    private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Path p : PENDING) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // The JVM is going; the next save of this model deletes it.
+                }
+            }
+        }, "mnist-model-file-cleanup"));
+    }
+
+    private static String tempPrefix(Path target) {
+        return "." + target.getFileName() + ".";
+    }
+
+    /**
+     * Deletes {@code .NAME.NNN.tmp} files beside {@code target} that no one is writing: each writer holds a lock on
+     * its file until it is moved into place, and a killed process's locks are gone with it.
+     */
+    static void deleteStaleTemporaryFiles(Path target) {
+        String prefix = tempPrefix(target);
+        try (DirectoryStream<Path> candidates = Files.newDirectoryStream(target.getParent(), p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX)
+                    && n.substring(prefix.length(), n.length() - TEMP_SUFFIX.length()).matches("-?[0-9]+");
+        })) {
+            for (Path p : candidates) {
+                if (PENDING.contains(p) || !Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try (FileChannel channel = FileChannel.open(p, StandardOpenOption.WRITE);
+                     FileLock lock = channel.tryLock()) {
+                    if (lock != null) {
+                        Files.delete(p);
+                    }
+                } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+                    // In use, or not ours to delete: leave it.
+                }
+            }
+        } catch (IOException e) {
+            // Cleaning up is a courtesy; the save itself reports what matters.
+        }
+    }
+
+    /** As {@link #read(Path, ModelLimits)} with {@link ModelLimits#defaults()}. */
+    public static ModelArchive read(Path path) throws IOException {
+        return read(path, ModelLimits.defaults());
+    }
+
+    /**
+     * Reads and verifies a model file, checking every declared and actual size against {@code limits} before it is
+     * allocated.
      *
      * @throws NoSuchFileException              if there is no file at {@code path}
-     * @throws NotAModelFileException           if it is not a zip, or a zip without our manifest
+     * @throws NotAModelFileException           if it is not a regular file, not a zip, or a zip without our manifest
      * @throws CorruptModelFileException        if it is truncated or its zip or manifest cannot be read
      * @throws UnsupportedModelVersionException if a newer library wrote it
      * @throws DigestMismatchException          if an entry differs from what the manifest recorded
+     * @throws ModelTooLargeException           if it is larger than {@code limits} allow
      */
-    public static ModelArchive read(Path path) throws IOException {
+    public static ModelArchive read(Path path, ModelLimits limits) throws IOException {
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString(), null,
                     "no model file there; train one with 'mnist train --output " + path.getFileName()
@@ -107,15 +216,43 @@ public final class ModelFile {
         if (Files.isDirectory(path)) {
             throw new NotAModelFileException(path + " is a directory, not a model file");
         }
-        return read(Files.readAllBytes(path), path.toString());
+        if (!Files.isRegularFile(path)) {
+            throw new NotAModelFileException(path + " is not a regular file (a FIFO, socket or device), not a model"
+                    + " file; only regular files are read");
+        }
+        long size = Files.size(path);
+        if (size > limits.maxFileBytes()) {
+            throw new ModelTooLargeException(path + " is " + size + " bytes, over "
+                    + ModelLimits.limit("maxFileBytes", limits.maxFileBytes()));
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            return read(in, path.toString(), limits);
+        }
     }
 
-    /** Reads and verifies a model file from a stream (e.g. a bundled resource); see {@link #read(Path)}. */
+    /** As {@link #read(InputStream, String, ModelLimits)} with {@link ModelLimits#defaults()}. */
     public static ModelArchive read(InputStream in, String source) throws IOException {
-        return read(in.readAllBytes(), source);
+        return read(in, source, ModelLimits.defaults());
     }
 
-    private static ModelArchive read(byte[] bytes, String source) throws IOException {
+    /**
+     * Reads and verifies a model file from a stream (e.g. a bundled resource), to its end; see
+     * {@link #read(Path, ModelLimits)}. The stream is not closed.
+     *
+     * @throws ModelTooLargeException if the stream holds more than {@link ModelLimits#maxFileBytes()}, or the file
+     *                                is otherwise larger than {@code limits} allow
+     * @throws ModelFileException     if the file is not a model file, or is damaged, altered or too new
+     */
+    public static ModelArchive read(InputStream in, String source, ModelLimits limits) throws IOException {
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxFileBytes() + 1));
+        if (bytes.length > limits.maxFileBytes()) {
+            throw new ModelTooLargeException(source + " is more than " + limits.maxFileBytes() + " bytes, over "
+                    + ModelLimits.limit("maxFileBytes", limits.maxFileBytes()));
+        }
+        return read(bytes, source, limits);
+    }
+
+    private static ModelArchive read(byte[] bytes, String source, ModelLimits limits) throws IOException {
         if (bytes.length < 4 || readIntLe(bytes, 0) != LOCAL_HEADER) {
             throw new NotAModelFileException(source + " is not an mnist model file: it is not a zip archive"
                     + (bytes.length == 0 ? " (it is empty)" : "")
@@ -126,37 +263,95 @@ public final class ModelFile {
                     + bytes.length + " bytes). Copy or save the model again.");
         }
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        byte[] manifestBytes = null;
+        ModelManifest manifest = null;
+        long expanded = 0;
+        long budget = limits.maxExpandedBytes();
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
-                byte[] content = zip.readAllBytes();
-                if (entry.getName().equals(ModelManifest.ENTRY)) {
-                    manifestBytes = content;
-                } else if (!entry.isDirectory()) {
-                    entries.put(entry.getName(), content);
+                boolean isManifest = entry.getName().equals(ModelManifest.ENTRY);
+                if (isManifest) {
+                    if (manifest != null) {
+                        throw new CorruptModelFileException(source + " has two " + ModelManifest.ENTRY
+                                + " entries. The file was altered after it was saved; save it again.");
+                    }
+                    manifest = parseManifest(bounded(zip, entry.getName(), ModelLimits.MAX_MANIFEST_BYTES,
+                            "the manifest's own limit of " + ModelLimits.MAX_MANIFEST_BYTES + " bytes", source),
+                            source, limits);
+                    budget = Math.min(budget, weightBudget(manifest));
+                    if (expanded > budget) {
+                        throw tooMuchWeight(source, manifest, expanded);
+                    }
+                    continue;
+                }
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                long entryLimit = Math.min(limits.maxEntryBytes(), budget - expanded);
+                String limit = entryLimit == limits.maxEntryBytes()
+                        ? ModelLimits.limit("maxEntryBytes", limits.maxEntryBytes())
+                        : manifest != null && budget < limits.maxExpandedBytes()
+                                ? "what its manifest's network needs (" + budget + " bytes in all)"
+                                : ModelLimits.limit("maxExpandedBytes", limits.maxExpandedBytes());
+                byte[] content = bounded(zip, entry.getName(), entryLimit, limit, source);
+                expanded += content.length;
+                if (entries.put(entry.getName(), content) != null) {
+                    throw new CorruptModelFileException(source + " has two entries named '" + entry.getName()
+                            + "'. The file was altered after it was saved; save it again.");
                 }
             }
-        } catch (IOException e) {
-            throw new CorruptModelFileException(source + " is damaged or truncated: " + e.getMessage()
+        } catch (ModelFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new CorruptModelFileException(source + " is damaged or truncated: " + describe(e)
                     + ". Copy or save the model again.", e);
         }
-        if (manifestBytes == null) {
+        if (manifest == null) {
             throw new NotAModelFileException(source + " is a zip archive but not an mnist model file: it has no "
                     + ModelManifest.ENTRY + ". Model files are written by DigitClassifier.save or 'mnist train'.");
         }
-        ModelManifest manifest = parseManifest(manifestBytes, source);
         verifyDigests(manifest, entries, source);
         return new ModelArchive(source, manifest, entries);
     }
 
-    private static ModelManifest parseManifest(byte[] json, String source) throws ModelFileException {
+    /** The entry's bytes, reading no more than {@code max} + 1 of them. */
+    private static byte[] bounded(ZipInputStream zip, String name, long max, String limit, String source)
+            throws IOException {
+        byte[] content = zip.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        if (content.length > max) {
+            throw new ModelTooLargeException(source + ": entry '" + name + "' expands to more than " + max
+                    + " bytes, over " + limit + ". A model file this large is damaged or not one of ours"
+                    + " (a zip bomb stops here).");
+        }
+        return content;
+    }
+
+    /** The most bytes the weight entries of {@code manifest}'s network may take. */
+    private static long weightBudget(ModelManifest manifest) {
+        long parameters = parameters(manifest.model().network());
+        return parameters >= Long.MAX_VALUE / ModelLimits.BYTES_PER_PARAMETER ? Long.MAX_VALUE
+                : parameters * ModelLimits.BYTES_PER_PARAMETER + ModelLimits.SLACK_BYTES;
+    }
+
+    private static ModelTooLargeException tooMuchWeight(String source, ModelManifest manifest, long expanded) {
+        return new ModelTooLargeException(source + ": its entries expand to " + expanded + " bytes, more than its"
+                + " manifest's network of " + parameters(manifest.model().network()) + " parameters needs ("
+                + weightBudget(manifest) + " bytes at most). The file is damaged or not one of ours.");
+    }
+
+    /** Parameters of {@code network}; {@link Long#MAX_VALUE} if they overflow (see NetworkSpec#parameterCount). */
+    static long parameters(NetworkSpec network) {
+        return network.parameterCount();
+    }
+
+    private static ModelManifest parseManifest(byte[] json, String source, ModelLimits limits)
+            throws ModelFileException {
         JsonNode tree;
         try {
             tree = JSON.readTree(json);
         } catch (IOException e) {
             throw new CorruptModelFileException(source + " has a damaged " + ModelManifest.ENTRY + " (not JSON: "
-                    + e.getMessage().lines().findFirst().orElse("") + "). Copy or save the model again.", e);
+                    + describe(e) + "). Copy or save the model again.", e);
         }
         if (tree == null || !ModelManifest.FORMAT.equals(tree.path("format").asText())) {
             throw new NotAModelFileException(source + " is a zip archive but not an mnist model file: its "
@@ -173,12 +368,64 @@ public final class ModelFile {
             throw new CorruptModelFileException(source + " has a damaged " + ModelManifest.ENTRY
                     + ": formatVersion is missing or invalid.");
         }
-        try {
-            return JSON.treeToValue(tree, ModelManifest.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new CorruptModelFileException(source + " has a damaged " + ModelManifest.ENTRY + ": "
-                    + e.getMessage() + ". Copy or save the model again.", e);
+        for (JsonNode layers : List.of(tree.path("model").path("network").path("layers"),
+                tree.path("model").path("training").path("network").path("layers"))) {
+            if (layers.size() > limits.maxLayers()) {
+                throw new ModelTooLargeException(source + ": its manifest declares a network of " + layers.size()
+                        + " layers, over " + ModelLimits.limit("maxLayers", limits.maxLayers()));
+            }
         }
+        ModelManifest manifest;
+        try {
+            manifest = JSON.treeToValue(tree, ModelManifest.class);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new CorruptModelFileException(source + " has a damaged " + ModelManifest.ENTRY + ": "
+                    + describeBinding(e) + ". Copy or save the model again.", e);
+        }
+        long parameters = parameters(manifest.model().network());
+        if (parameters > limits.maxParameters()) {
+            throw new ModelTooLargeException(source + ": its manifest declares a network of "
+                    + (parameters == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : String.format(
+                            java.util.Locale.ROOT, "%,d", parameters)) + " parameters, over "
+                    + ModelLimits.limit("maxParameters", limits.maxParameters()));
+        }
+        return manifest;
+    }
+
+    /**
+     * What is wrong in the manifest's content, as a sentence: Jackson says "Cannot construct instance of
+     * `io.mnist.api.ModelInfo`, problem: backend" when a record's constructor refuses a missing field.
+     */
+    private static String describeBinding(Exception e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException v) {
+            String type = v.getType() == null ? "a record" : v.getType().getRawClass().getSimpleName();
+            Throwable cause = v.getCause();
+            if (cause instanceof NullPointerException npe && npe.getMessage() != null) {
+                return "its " + type + " lacks \"" + npe.getMessage() + "\"";
+            }
+            if (cause != null && cause.getMessage() != null) {
+                return "its " + type + " is invalid: " + cause.getMessage();
+            }
+        }
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
+            String path = m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                    : String.valueOf(r.getIndex())).collect(java.util.stream.Collectors.joining("."));
+            return (path.isEmpty() ? "" : "at " + path + ": ") + m.getOriginalMessage().lines().findFirst()
+                    .orElse("").strip();
+        }
+        return describe(e);
+    }
+
+    /** The first line of the most telling message in {@code e}'s causes, never "null". */
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t
+                && (t.getMessage() == null || t.getMessage().isBlank())) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName()
+                : m.lines().findFirst().orElse(m).strip();
     }
 
     private static void verifyDigests(ModelManifest manifest, Map<String, byte[]> entries, String source)

@@ -7,6 +7,7 @@ import io.mnist.api.ModelInfo;
 import io.mnist.api.NetworkWeights;
 import io.mnist.api.Prediction;
 import io.mnist.api.data.MnistDataset;
+import io.mnist.api.model.FiniteWeights;
 import io.mnist.api.model.ModelFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -100,6 +101,7 @@ public abstract class AbstractDigitClassifier implements DigitClassifier {
         lock.readLock().lock();
         try {
             ensureOpen();
+            FiniteWeights.checkBeforeSave(this::exportWeights, path);
             ModelFile.write(path, info, fileEntries());
         } finally {
             lock.readLock().unlock();

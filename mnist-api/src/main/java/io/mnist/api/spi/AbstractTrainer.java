@@ -8,6 +8,7 @@ import io.mnist.api.ModelInfo;
 import io.mnist.api.Trainer;
 import io.mnist.api.TrainingConfig;
 import io.mnist.api.TrainingData;
+import io.mnist.api.TrainingDivergedException;
 import io.mnist.api.TrainingListener;
 import io.mnist.api.data.MnistDataset;
 import io.mnist.api.image.Augmenter;
@@ -80,6 +81,12 @@ public abstract class AbstractTrainer implements Trainer {
         return config;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws TrainingDivergedException if a batch's loss is not finite; the session is closed and nothing returned
+     * @throws IllegalArgumentException  if {@code train} is empty
+     */
     @Override
     public final DigitClassifier train(MnistDataset train, MnistDataset validation, TrainingListener listener) {
         Objects.requireNonNull(train, "train");
@@ -87,7 +94,8 @@ public abstract class AbstractTrainer implements Trainer {
         if (train.size() == 0) {
             throw new IllegalArgumentException("The training set " + train.name() + " is empty");
         }
-        int batchSize = config.batchSize();
+        // A batch larger than the set is one batch of the whole set: allocate for what there is, not what was asked.
+        int batchSize = Math.min(config.batchSize(), train.size());
         int batches = (train.size() + batchSize - 1) / batchSize;
         try (Session session = open(config)) {
             listener.onTrainingStart(new TrainingListener.TrainingStarted(backend.name(), config, train.size(),
@@ -122,6 +130,10 @@ public abstract class AbstractTrainer implements Trainer {
                             ? session.step(pixels, labels, n)
                             : session.step(java.util.Arrays.copyOf(pixels, n * DigitImage.PIXELS),
                                     java.util.Arrays.copyOf(labels, n), n);
+                    if (!Double.isFinite(step.loss())) {
+                        throw new TrainingDivergedException(epoch, b + 1, batches, step.loss(),
+                                config.learningRate(epoch));
+                    }
                     lossSum += step.loss() * n;
                     correct += step.correct();
                     double elapsed = (System.nanoTime() - start) / 1e9;

@@ -54,10 +54,13 @@ class IdxReaderTest {
         Path wrong = Files.write(dir.resolve("wrong"), images(0x801, 1, 28, 28, 784));
         assertThatThrownBy(() -> IdxReader.readImages(wrong)).isInstanceOf(IdxFormatException.class)
                 .hasMessage(wrong + ": magic number is 0x00000801, expected 0x00000803 for IDX images (unsigned"
-                        + " bytes, 3 dimensions); is this the right file?");
+                        + " bytes, 3 dimensions); it is an IDX label file: are the image and label files swapped?");
         Path imagesAsLabels = Files.write(dir.resolve("images"), images(0x803, 1, 28, 28, 784));
         assertThatThrownBy(() -> IdxReader.readLabels(imagesAsLabels)).isInstanceOf(IdxFormatException.class)
-                .hasMessageContaining("magic number is 0x00000803, expected 0x00000801");
+                .hasMessageContaining("magic number is 0x00000803, expected 0x00000801")
+                .hasMessageContaining("it is an IDX image file: are the image and label files swapped?");
+        Path text = Files.writeString(dir.resolve("notes"), "these are not the images you are looking for");
+        assertThatThrownBy(() -> IdxReader.readImages(text)).hasMessageContaining("is this the right file?");
     }
 
     @Test
@@ -104,5 +107,54 @@ class IdxReaderTest {
         IdxReader.Images small = IdxReader.parseImages(images(0x803, 1, 8, 8, 64), "small");
         assertThatThrownBy(() -> MnistDataset.of("small", small, new byte[] {1}))
                 .hasMessageContaining("images are 8x8, MNIST images are 28x28");
+    }
+
+    @Test
+    void aGzipBombPosingAsIdxStopsAtWhatItsHeaderDeclares() throws IOException {
+        // A header for one 28x28 image, then 64 MiB of zeros: 64 KiB compressed.
+        Path bomb = dir.resolve("bomb.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(bomb))) {
+            out.write(images(0x803, 1, 28, 28, 784));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) {
+                out.write(zeros);
+            }
+        }
+        assertThat(Files.size(bomb)).isLessThan(200_000);
+        assertThatThrownBy(() -> IdxReader.readImages(bomb)).isInstanceOf(IdxFormatException.class)
+                .hasMessage(bomb + " expands to more than the 800 bytes its header declares; the file is damaged or"
+                        + " not an IDX file");
+    }
+
+    @Test
+    void aGzipHeaderDeclaringMoreThanTheFileCanHoldIsRefusedBeforeExpanding() throws IOException {
+        Path liar = dir.resolve("liar.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(liar))) {
+            out.write(images(0x803, 60_000, 28, 28, 100));
+        }
+        assertThatThrownBy(() -> IdxReader.readImages(liar)).isInstanceOf(IdxFormatException.class)
+                .hasMessageContaining("declares 47040016 bytes, more than a gzip file of")
+                .hasMessageContaining("can hold");
+    }
+
+    @Test
+    void sizesOverTheLimitNameItAndHowToRaiseIt() throws IOException {
+        Path raw = Files.write(dir.resolve("img"), images(0x803, 2, 28, 28, 2 * 784));
+        assertThatThrownBy(() -> IdxReader.readBytes(raw, new IdxLimits(1000))).isInstanceOf(IdxFormatException.class)
+                .hasMessageContaining("1584 bytes, over the limit of 1000 bytes (IdxLimits.maxBytes;"
+                        + " raise it with -Dmnist.idx.maxBytes=BYTES)");
+        Path overflow = dir.resolve("overflow.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(overflow))) {
+            out.write(images(0x803, Integer.MAX_VALUE, 65535, 65535, 0));
+        }
+        assertThatThrownBy(() -> IdxReader.readImages(overflow)).isInstanceOf(IdxFormatException.class)
+                .hasMessageContaining("over the limit of");
+        assertThat(IdxReader.readBytes(raw, new IdxLimits(1584))).hasSize(1584);
+    }
+
+    @Test
+    void onlyRegularFilesAreRead() {
+        assertThatThrownBy(() -> IdxReader.readImages(dir)).isInstanceOf(IdxFormatException.class)
+                .hasMessageContaining("not a regular file");
     }
 }

@@ -76,6 +76,22 @@ class MnistDataTest {
     }
 
     @Test
+    void swappedFilesAreNamedAsTheFilesTheyAre() throws IOException {
+        Path cache = MnistData.defaults().directory();
+        Path data = Files.createDirectory(dir.resolve("swapped"));
+        Files.createSymbolicLink(data.resolve("t10k-images-idx3-ubyte"), cache.resolve("t10k-labels-idx1-ubyte"));
+        Files.createSymbolicLink(data.resolve("t10k-labels-idx1-ubyte"), cache.resolve("t10k-images-idx3-ubyte"));
+        for (String f : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte"}) {
+            Files.createSymbolicLink(data.resolve(f), cache.resolve(f));
+        }
+        assertThatThrownBy(() -> new MnistData(data, dir.resolve("cache"), "npm").testSet())
+                .isInstanceOf(MnistDataException.class)
+                .hasMessage(data.resolve("t10k-images-idx3-ubyte") + " is MNIST's t10k-labels-idx1-ubyte, not"
+                        + " t10k-images-idx3-ubyte: the files are swapped or misnamed. Rename it to"
+                        + " t10k-labels-idx1-ubyte and put t10k-images-idx3-ubyte in its place.");
+    }
+
+    @Test
     void aDataDirectoryWithoutTheFilesSaysWhatIsMissing() throws IOException {
         Path empty = Files.createDirectory(dir.resolve("empty"));
         assertThatThrownBy(() -> new MnistData(empty, dir.resolve("cache"), "npm").trainSet())

@@ -212,4 +212,30 @@ class ModelFileTest {
     static Map.Entry<String, byte[]> entry(String k, byte[] v) {
         return new AbstractMap.SimpleEntry<>(k, v);
     }
+
+    @Test
+    void aManifestMissingARequiredFieldNamesTheField() throws IOException {
+        Path good = dir.resolve("good.mnist");
+        ModelFile.write(good, info("fake"), Map.of("w.bin", new byte[] {1, 2}));
+        Path bad = ModelFileSurgery.rewritten(good, dir.resolve("nobackend.mnist"),
+                m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("model")).remove("backend"),
+                (name, bytes) -> bytes, true);
+        assertThatThrownBy(() -> ModelFile.read(bad)).isInstanceOf(CorruptModelFileException.class)
+                .hasMessage(bad + " has a damaged manifest.json: its ModelInfo lacks \"backend\". Copy or save the"
+                        + " model again.");
+    }
+
+    @Test
+    void weightsAnEngineCouldNotReadAreDescribedEvenWhenItGaveNoMessage() throws IOException {
+        Path file = dir.resolve("m.mnist");
+        ModelFile.write(file, info("fake"), Map.of("w.bin", new byte[] {1, 2}));
+        ModelArchive archive = ModelFile.read(file);
+        assertThat(archive.malformed(String.valueOf((Object) null), new java.io.EOFException()).getMessage())
+                .isEqualTo(file + " holds weights that do not fit its network: the weights end before the"
+                        + " network's last parameter. The file is damaged or was written by an incompatible version;"
+                        + " train or save it again.");
+        assertThat(archive.malformed(null, new IllegalStateException(new ArithmeticException("/ by zero")))
+                .getMessage()).contains("do not fit its network: java.lang.ArithmeticException: / by zero")
+                .doesNotContain("null");
+    }
 }
