@@ -38,10 +38,11 @@ class ModelLimitsTest {
                 .hasMessage(file + ": its manifest declares a network of 795,000,000,010 parameters, over the limit"
                         + " of 25,000,000 (ModelLimits.maxParameters; raise it with -Dmnist.model.maxParameters=N or"
                         + " a ModelLimits passed to ModelFile.read)");
-        NetworkSpec overflowing = new NetworkSpec(List.of(new NetworkSpec.Conv2D(2_000_000_000, 3, Activation.RELU),
-                new NetworkSpec.Flatten(), new NetworkSpec.Dense(2_000_000_000, Activation.RELU),
-                new NetworkSpec.Dense(2_000_000_000, Activation.RELU),
-                new NetworkSpec.Dense(10, Activation.SOFTMAX)), NetworkSpec.Initializer.GLOROT_UNIFORM);
+        // A SAME convolution of a 2e9 x 2e9 kernel and 2e9 filters, strided down to 1x1: its weights overflow a long.
+        NetworkSpec overflowing = new NetworkSpec(List.of(new NetworkSpec.Conv2D(2_000_000_000, 2_000_000_000,
+                2_000_000_000, 28, 28, NetworkSpec.Padding.SAME, Activation.RELU),
+                new NetworkSpec.Flatten(), new NetworkSpec.Dense(10, Activation.SOFTMAX)),
+                NetworkSpec.Initializer.GLOROT_UNIFORM);
         Path worse = ModelFileTestFiles.write(dir.resolve("worse.mnist"), info(overflowing), Map.of("w", new byte[8]));
         assertThatThrownBy(() -> ModelFile.read(worse)).isInstanceOf(ModelTooLargeException.class)
                 .hasMessageContaining("declares a network of more than 9223372036854775807 parameters");
