@@ -38,34 +38,11 @@ public record IdxLimits(long maxBytes) {
      * @throws IllegalArgumentException if the property is set but not a positive whole number
      */
     public static IdxLimits defaults() {
-        return new IdxLimits(LimitProperty.read(MAX_BYTES_PROPERTY, DEFAULT_MAX_BYTES));
+        return new IdxLimits(io.mnist.api.internal.LimitProperties.read(MAX_BYTES_PROPERTY, DEFAULT_MAX_BYTES));
     }
 
     String describe() {
         return String.format(Locale.ROOT, "%d bytes (IdxLimits.maxBytes; raise it with -D%s=BYTES)", maxBytes,
                 MAX_BYTES_PROPERTY);
-    }
-
-    /** Reads a limit from a system property. */
-    static final class LimitProperty {
-        private LimitProperty() {
-        }
-
-        static long read(String property, long fallback) {
-            String value = System.getProperty(property);
-            if (value == null || value.isBlank()) {
-                return fallback;
-            }
-            try {
-                long v = Long.parseLong(value.strip().replace("_", ""));
-                if (v >= 1) {
-                    return v;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException("-D" + property + "=" + value + " is not a positive whole number"
-                    + " of bytes; unset it for the default " + fallback);
-        }
     }
 }

@@ -102,19 +102,6 @@ public record ModelLimits(long maxFileBytes, long maxEntryBytes, long maxExpande
     }
 
     private static long property(String name, long fallback) {
-        String value = System.getProperty(PROPERTY_PREFIX + name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            long v = Long.parseLong(value.strip().replace("_", ""));
-            if (v >= 1) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("-D" + PROPERTY_PREFIX + name + "=" + value
-                + " is not a positive whole number; unset it for the default " + fallback);
+        return io.mnist.api.internal.LimitProperties.read(PROPERTY_PREFIX + name, fallback);
     }
 }
