@@ -1,5 +1,8 @@
 package io.mnist.api;
 
+import io.mnist.api.keras.KerasImportOptions;
+import io.mnist.api.keras.KerasModel;
+import io.mnist.api.keras.KerasModels;
 import io.mnist.api.model.BackendUnavailableException;
 import io.mnist.api.model.ModelArchive;
 import io.mnist.api.model.ModelFile;
@@ -91,6 +94,36 @@ public final class DigitClassifiers {
         ModelInfo info = model.info().convertedTo(target.name(), target.engineVersion(), weights.parameterCount(),
                 null);
         return target.fromWeights(info, weights);
+    }
+
+    /**
+     * Imports a model saved by Keras ({@code model.save("x.h5")} or {@code "x.keras"}) and builds it on a backend:
+     * the file is read into engine-neutral weights by {@link KerasModels#read} (see there for what is supported and
+     * how the input scale is decided), then {@link DigitBackend#fromWeights} builds it. The result's
+     * {@link ModelInfo#importedFrom()} names the file, its Keras version and its SHA-256; it has no training config.
+     * Save it with {@link DigitClassifier#save} to get a model file that loads without the Keras file.
+     *
+     * <pre>{@code
+     * try (DigitClassifier clf = DigitClassifiers.importKeras(Path.of("mnist_model.keras"),
+     *         KerasImportOptions.defaults())) {
+     *     clf.save(Path.of("imported.mnist"));
+     * }
+     * }</pre>
+     *
+     * @param file    the Keras model file
+     * @param options the input scale and the backend ({@code null} backend: the one {@link #backend()} chooses)
+     * @return a classifier running the imported network
+     * @throws java.nio.file.NoSuchFileException                if there is no file at {@code file}
+     * @throws io.mnist.api.keras.UnsupportedKerasModelException if the model uses what cannot be imported
+     * @throws io.mnist.api.keras.KerasImportException          if it is not a Keras model, or damaged
+     * @throws BackendNotFoundException                        if the named (or any) backend is absent
+     * @throws IOException                                      if the file cannot be read
+     */
+    public static DigitClassifier importKeras(Path file, KerasImportOptions options) throws IOException {
+        DigitBackend backend = options.backend() == null ? backend() : backend(options.backend());
+        KerasModel model = KerasModels.read(file, options);
+        ModelInfo info = ModelInfo.imported(backend.name(), backend.engineVersion(), model.network(), model.source());
+        return backend.fromWeights(info, model.weights());
     }
 
     /** The chosen backend's bundled pretrained model. */
