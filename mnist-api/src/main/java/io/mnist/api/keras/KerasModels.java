@@ -3,6 +3,7 @@ package io.mnist.api.keras;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jhdf.HdfFile;
+import io.jhdf.Superblock;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
@@ -133,6 +134,7 @@ public final class KerasModels {
 
     private static KerasModel legacy(Path file, String source, KerasImportOptions options) throws IOException {
         try (HdfFile hdf = new HdfFile(file)) {
+            requireWhole(hdf, source);
             String config = text(hdf, "model_config", source);
             if (config == null) {
                 throw new KerasImportException(source + " is an HDF5 file without a model_config: it holds weights"
@@ -178,6 +180,7 @@ public final class KerasModels {
             long limit = parameters * WEIGHTS_FILE_FACTOR + WEIGHTS_FILE_SLACK;
             byte[] weights = entry(zip, "model.weights.h5", limit, source);
             try (HdfFile hdf = HdfFile.fromBytes(weights)) {
+                requireWhole(hdf, source + " (model.weights.h5)");
                 KerasWeightFile store = KerasWeightFile.archive(hdf, mapped.weights(), source);
                 return build(mapped, store, options, new Provenance("keras", source, version), file);
             }
@@ -305,6 +308,20 @@ public final class KerasModels {
             return JSON.readTree(bytes);
         } catch (IOException e) {
             throw new KerasImportException(source + " has a damaged " + name + " (not JSON)", e);
+        }
+    }
+
+    /**
+     * Refuses an HDF5 file shorter than its superblock says it is: a truncated copy may still hold the layers' weights
+     * (Keras writes the optimizer's after them) but is damaged all the same.
+     */
+    private static void requireWhole(HdfFile hdf, String source) throws KerasImportException {
+        Superblock superblock = hdf.getHdfBackingStorage().getSuperblock();
+        long declared = superblock.getBaseAddressByte() + superblock.getEndOfFileAddress();
+        long size = hdf.getHdfBackingStorage().size();
+        if (declared > size) {
+            throw new KerasImportException(source + " is damaged or truncated: it holds " + size + " bytes but its"
+                    + " HDF5 header says " + declared + ". Copy or save the model again.");
         }
     }
 
