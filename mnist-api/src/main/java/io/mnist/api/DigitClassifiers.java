@@ -121,9 +121,22 @@ public final class DigitClassifiers {
      */
     public static DigitClassifier importKeras(Path file, KerasImportOptions options) throws IOException {
         DigitBackend backend = options.backend() == null ? backend() : backend(options.backend());
-        KerasModel model = KerasModels.read(file, options);
-        ModelInfo info = ModelInfo.imported(backend.name(), backend.engineVersion(), model.network(), model.source());
-        return backend.fromWeights(info, model.weights());
+        return importKeras(KerasModels.read(file, options), backend.name());
+    }
+
+    /**
+     * Builds a Keras model already read by {@link KerasModels#read} on the backend called {@code backend}, as
+     * {@link #importKeras(Path, KerasImportOptions)} does.
+     *
+     * @param model   the network, its weights and where it came from
+     * @param backend a backend's name, or {@code null} for the one {@link #backend()} chooses
+     * @return a classifier running the imported network
+     * @throws BackendNotFoundException if the named (or any) backend is absent
+     */
+    public static DigitClassifier importKeras(KerasModel model, String backend) {
+        DigitBackend target = backend == null ? backend() : backend(backend);
+        ModelInfo info = ModelInfo.imported(target.name(), target.engineVersion(), model.network(), model.source());
+        return target.fromWeights(info, model.weights());
     }
 
     /** The chosen backend's bundled pretrained model. */
