@@ -275,6 +275,19 @@ class KerasModelsTest {
     }
 
     @Test
+    void readsTheKeras213ArchiveLayout() throws IOException {
+        float[][] kernel = matrix(784, 10, random);
+        Path file = SyntheticKeras.archive(dir.resolve("keras213.keras"), sequential(input("28, 28"),
+                layer("Flatten", "flatten", ""), dense("output", 10, "softmax")),
+                Map.of("dense", List.of(kernel, vector(10, random))), "_layer_checkpoint_dependencies");
+        KerasModel model = KerasModels.read(file, DEFAULTS);
+        assertThat(model.network().layers()).containsExactly(new NetworkSpec.Flatten(),
+                new NetworkSpec.Dense(10, Activation.SOFTMAX));
+        assertThat(model.weights().tensors().get(0).values()).startsWith(kernel[0]);
+        assertThat(model.source().format()).isEqualTo("keras");
+    }
+
+    @Test
     void refusesAnActivationThatCannotJoinTheLayerBefore() {
         Path file = denseModel("bn-relu.h5", sequential(input("784"),
                 layer("BatchNormalization", "bn", "\"axis\": -1"), layer("ReLU", "relu", ""),

@@ -85,10 +85,15 @@ final class SyntheticKeras {
      * @param vars group name ({@code dense}, {@code conv2d_1}) to its variables in order
      */
     static Path archive(Path file, String config, Map<String, List<Object>> vars) throws IOException {
+        return archive(file, config, vars, "layers");
+    }
+
+    /** As above, with the layers under {@code root} ({@code _layer_checkpoint_dependencies} in Keras 2.13). */
+    static Path archive(Path file, String config, Map<String, List<Object>> vars, String root) throws IOException {
         Path h5 = Files.createTempFile(file.getParent(), "weights", ".h5");
         try {
             try (WritableHdfFile hdf = HdfFile.write(h5)) {
-                WritableGroup layers = hdf.putGroup("layers");
+                WritableGroup layers = hdf.putGroup(root);
                 for (Map.Entry<String, List<Object>> e : vars.entrySet()) {
                     WritableGroup v = layers.putGroup(e.getKey()).putGroup("vars");
                     for (int i = 0; i < e.getValue().size(); i++) {
