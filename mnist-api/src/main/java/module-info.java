@@ -4,8 +4,8 @@
  * is found with {@link java.util.ServiceLoader}.
  *
  * <p>Exported: {@code io.mnist.api} (classifiers, training, values), {@code io.mnist.api.spi} (for backend
- * authors), {@code io.mnist.api.data} (MNIST files), {@code io.mnist.api.image} (preprocessing) and
- * {@code io.mnist.api.model} (model files and their errors). {@code io.mnist.api.internal} stays inside.
+ * authors), {@code io.mnist.api.data} (MNIST files), {@code io.mnist.api.image} (preprocessing),
+ * {@code io.mnist.api.model} (model files and their errors) and {@code io.mnist.api.keras} (Keras import). {@code io.mnist.api.internal} stays inside.
  */
 module io.mnist.api {
     // BufferedImage is part of the API (predict, preprocessing), so users get java.desktop with it.
@@ -14,12 +14,15 @@ module io.mnist.api {
     requires org.apache.commons.compress;
     // EXIF orientation. The jar declares no module name, so this is the one Java derives from its file name.
     requires metadata.extractor;
+    // Keras import reads HDF5 with jHDF (an automatic module, named in its manifest).
+    requires io.jhdf;
 
     exports io.mnist.api;
     exports io.mnist.api.spi;
     exports io.mnist.api.data;
     exports io.mnist.api.image;
     exports io.mnist.api.model;
+    exports io.mnist.api.keras;
 
     // Jackson reads and writes the manifest's records reflectively.
     opens io.mnist.api to com.fasterxml.jackson.databind;

@@ -1,5 +1,8 @@
 package io.mnist.api;
 
+import io.mnist.api.keras.KerasImportOptions;
+import io.mnist.api.keras.KerasModel;
+import io.mnist.api.keras.KerasModels;
 import io.mnist.api.model.BackendUnavailableException;
 import io.mnist.api.model.FiniteWeights;
 import io.mnist.api.model.ModelArchive;
@@ -111,6 +114,49 @@ public final class DigitClassifiers {
         ModelInfo info = model.info().convertedTo(target.name(), target.engineVersion(), weights.parameterCount(),
                 null);
         return target.fromWeights(info, weights);
+    }
+
+    /**
+     * Imports a model saved by Keras ({@code model.save("x.h5")} or {@code "x.keras"}) and builds it on a backend:
+     * the file is read into engine-neutral weights by {@link KerasModels#read} (see there for what is supported and
+     * how the input scale is decided), then {@link DigitBackend#fromWeights} builds it. The result's
+     * {@link ModelInfo#importedFrom()} names the file, its Keras version and its SHA-256; it has no training config.
+     * Save it with {@link DigitClassifier#save} to get a model file that loads without the Keras file.
+     *
+     * <pre>{@code
+     * try (DigitClassifier clf = DigitClassifiers.importKeras(Path.of("mnist_model.keras"),
+     *         KerasImportOptions.defaults())) {
+     *     clf.save(Path.of("imported.mnist"));
+     * }
+     * }</pre>
+     *
+     * @param file    the Keras model file
+     * @param options the input scale and the backend ({@code null} backend: the one {@link #backend()} chooses)
+     * @return a classifier running the imported network
+     * @throws java.nio.file.NoSuchFileException                if there is no file at {@code file}
+     * @throws io.mnist.api.keras.UnsupportedKerasModelException if the model uses what cannot be imported
+     * @throws io.mnist.api.keras.KerasImportException          if it is not a Keras model, or damaged
+     * @throws BackendNotFoundException                        if the named (or any) backend is absent
+     * @throws IOException                                      if the file cannot be read
+     */
+    public static DigitClassifier importKeras(Path file, KerasImportOptions options) throws IOException {
+        DigitBackend backend = options.backend() == null ? backend() : backend(options.backend());
+        return importKeras(KerasModels.read(file, options), backend.name());
+    }
+
+    /**
+     * Builds a Keras model already read by {@link KerasModels#read} on the backend called {@code backend}, as
+     * {@link #importKeras(Path, KerasImportOptions)} does.
+     *
+     * @param model   the network, its weights and where it came from
+     * @param backend a backend's name, or {@code null} for the one {@link #backend()} chooses
+     * @return a classifier running the imported network
+     * @throws BackendNotFoundException if the named (or any) backend is absent
+     */
+    public static DigitClassifier importKeras(KerasModel model, String backend) {
+        DigitBackend target = backend == null ? backend() : backend(backend);
+        ModelInfo info = ModelInfo.imported(target.name(), target.engineVersion(), model.network(), model.source());
+        return target.fromWeights(info, model.weights());
     }
 
     /** The chosen backend's bundled pretrained model. */

@@ -18,6 +18,14 @@ public interface ImagePreprocessor {
      */
     DigitImage preprocess(BufferedImage image);
 
+    /**
+     * A preprocessor for images already in MNIST form (28x28, light digit on black): their pixels go in as they are.
+     * Its {@code preprocess} throws {@link IllegalArgumentException} for an image of another size.
+     */
+    static ImagePreprocessor asIs() {
+        return io.mnist.api.image.AsIsPreprocessor.INSTANCE;
+    }
+
     /** The default preprocessor, as MNIST itself was made. */
     static ImagePreprocessor standard() {
         return StandardPreprocessor.INSTANCE;

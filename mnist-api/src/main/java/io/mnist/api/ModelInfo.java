@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a trained model is: which backend made it, the network, how it was trained and how it scored.
+ * What a trained or imported model is: which backend runs it, the network, how it was trained (or where it was
+ * imported from) and how it scored.
  *
  * @param backend        the backend's name, e.g. {@code djl}
  * @param backendVersion the backend's engine version, as the backend reports it
@@ -16,10 +17,13 @@ import java.util.Objects;
  * @param trainingData   which images it was trained on, or {@code null} if unknown
  * @param convertedFrom  if the weights were trained on another backend and converted: that backend, its version
  *                       and what was measured on both; {@code null} if trained on this backend
+ * @param importedFrom   if the network was imported from another program's file (a Keras model): that file;
+ *                       {@code null} if it was trained with this library. An imported model has no training config
+ *                       ({@code training} is null) and no history.
  */
 public record ModelInfo(String backend, String backendVersion, NetworkSpec network, long parameterCount,
                         TrainingConfig training, List<EpochResult> history, Double testAccuracy,
-                        TrainingData trainingData, Conversion convertedFrom) {
+                        TrainingData trainingData, Conversion convertedFrom, ImportSource importedFrom) {
     /**
      * Checks the required parts.
      *
@@ -47,7 +51,43 @@ public record ModelInfo(String backend, String backendVersion, NetworkSpec netwo
     public ModelInfo(String backend, String backendVersion, NetworkSpec network, long parameterCount,
                      TrainingConfig training, List<EpochResult> history, Double testAccuracy,
                      TrainingData trainingData) {
-        this(backend, backendVersion, network, parameterCount, training, history, testAccuracy, trainingData, null);
+        this(backend, backendVersion, network, parameterCount, training, history, testAccuracy, trainingData, null,
+                null);
+    }
+
+    /**
+     * A model trained with this library, possibly on another backend and converted.
+     *
+     * @param backend        the backend's name
+     * @param backendVersion the backend's engine version
+     * @param network        the network
+     * @param parameterCount trainable parameters, as the engine counts them
+     * @param training       the recipe it was trained with
+     * @param history        one entry per trained epoch
+     * @param testAccuracy   accuracy on the validation set after the last epoch, or {@code null}
+     * @param trainingData   which images it was trained on, or {@code null}
+     * @param convertedFrom  the backend the weights were trained on, or {@code null}
+     */
+    public ModelInfo(String backend, String backendVersion, NetworkSpec network, long parameterCount,
+                     TrainingConfig training, List<EpochResult> history, Double testAccuracy,
+                     TrainingData trainingData, Conversion convertedFrom) {
+        this(backend, backendVersion, network, parameterCount, training, history, testAccuracy, trainingData,
+                convertedFrom, null);
+    }
+
+    /**
+     * A network imported from another program's file, to run on {@code backend}: no training config, no history.
+     *
+     * @param backend        the backend's name
+     * @param backendVersion the backend's engine version
+     * @param network        the network
+     * @param source         the file it was imported from
+     * @return the imported model's info; its parameter count is the network's
+     */
+    public static ModelInfo imported(String backend, String backendVersion, NetworkSpec network,
+                                     ImportSource source) {
+        return new ModelInfo(backend, backendVersion, network, network.parameterCount(), null, List.of(), null, null,
+                null, Objects.requireNonNull(source, "source"));
     }
 
     /**
@@ -63,7 +103,7 @@ public record ModelInfo(String backend, String backendVersion, NetworkSpec netwo
     public ModelInfo convertedTo(String toBackend, String toBackendVersion, long toParameterCount,
                                  Conversion.Check check) {
         return new ModelInfo(toBackend, toBackendVersion, network, toParameterCount, training, history, testAccuracy,
-                trainingData, new Conversion(backend, backendVersion, check, convertedFrom));
+                trainingData, new Conversion(backend, backendVersion, check, convertedFrom), importedFrom);
     }
 
     /**
@@ -74,6 +114,6 @@ public record ModelInfo(String backend, String backendVersion, NetworkSpec netwo
      */
     public ModelInfo withTestAccuracy(Double accuracy) {
         return new ModelInfo(backend, backendVersion, network, parameterCount, training, history, accuracy,
-                trainingData, convertedFrom);
+                trainingData, convertedFrom, importedFrom);
     }
 }

@@ -49,7 +49,7 @@ class ModuleDescriptorTest {
         Set<String> exported = module.exports().stream().filter(e -> !e.isQualified())
                 .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
         assertThat(exported).containsExactlyInAnyOrder("io.mnist.api", "io.mnist.api.spi", "io.mnist.api.data",
-                "io.mnist.api.image", "io.mnist.api.model");
+                "io.mnist.api.image", "io.mnist.api.model", "io.mnist.api.keras");
         assertThat(packages()).as("every package is either exported or internal")
                 .containsExactlyInAnyOrderElementsOf(union(exported, Set.of("io.mnist.api.internal")));
         assertThat(module.uses()).containsExactly("io.mnist.api.spi.DigitBackend");

@@ -43,6 +43,9 @@ final class PredictCommand extends Subcommand {
 
     @Option(names = "--number", description = "Read each image as a number of several digits in one row.")
     boolean number;
+    @Option(names = "--raw", description = "Images are already in MNIST form (28x28, light digit on black): use their"
+            + " pixels as they are, without preprocessing (to check a model, e.g. an imported one, on its own inputs).")
+    boolean raw;
     @Option(names = "--score", description = "Score the answers against the ones in the file names"
             + " ('-label7.png', '-number2026.png', as 'mnist testset' writes them).")
     boolean score;
@@ -69,9 +72,13 @@ final class PredictCommand extends Subcommand {
         }
         PrintWriter out = out();
         PrintWriter err = err();
+        if (raw && number) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--raw reads one digit per 28x28 image; it cannot be combined with --number");
+        }
         List<Row> rows;
         try (DigitClassifier classifier = cli.model(model)) {
-            rows = predict(classifier, paths, number, err);
+            rows = predict(classifier, paths, number, raw, err);
         }
         Map<String, Object> scored = score ? score(rows, number) : null;
         print(rows, format, number, minConfidence, scored, out);
@@ -83,12 +90,19 @@ final class PredictCommand extends Subcommand {
 
     /** Predicts every image under {@code paths}, reporting failures on {@code err}. */
     static List<Row> predict(DigitClassifier classifier, List<Path> paths, boolean number, PrintWriter err) {
+        return predict(classifier, paths, number, false, err);
+    }
+
+    /** As above; with {@code raw}, each image is taken as it is (already in MNIST form), without preprocessing. */
+    static List<Row> predict(DigitClassifier classifier, List<Path> paths, boolean number, boolean raw,
+                             PrintWriter err) {
         List<Row> rows = new ArrayList<>();
         for (String file : expand(paths)) {
             try {
                 BufferedImage image = read(Path.of(file));
                 rows.add(number ? new Row(file, null, classifier.readNumber(image), null)
-                        : new Row(file, classifier.predict(image), null, null));
+                        : new Row(file, raw ? classifier.predict(io.mnist.api.ImagePreprocessor.asIs().preprocess(image))
+                        : classifier.predict(image), null, null));
             } catch (IOException | IllegalArgumentException e) {
                 String reason = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
                 rows.add(new Row(file, null, null, reason));
