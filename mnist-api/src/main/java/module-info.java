@@ -5,7 +5,9 @@
  *
  * <p>Exported: {@code io.mnist.api} (classifiers, training, values), {@code io.mnist.api.spi} (for backend
  * authors), {@code io.mnist.api.data} (MNIST files), {@code io.mnist.api.image} (preprocessing),
- * {@code io.mnist.api.model} (model files and their errors) and {@code io.mnist.api.keras} (Keras import). {@code io.mnist.api.internal} stays inside.
+ * {@code io.mnist.api.model} (model files and their errors), {@code io.mnist.api.keras} (Keras import) and
+ * {@code io.mnist.api.onnx} (ONNX export). {@code io.mnist.api.internal} and {@code io.mnist.api.internal.onnx}
+ * (classes generated from ONNX's schema) stay inside.
  */
 module io.mnist.api {
     // BufferedImage is part of the API (predict, preprocessing), so users get java.desktop with it.
@@ -16,6 +18,8 @@ module io.mnist.api {
     requires metadata.extractor;
     // Keras import reads HDF5 with jHDF (an automatic module, named in its manifest).
     requires io.jhdf;
+    // ONNX export: the runtime of the classes generated from ONNX's schema (its jar's Automatic-Module-Name).
+    requires com.google.protobuf;
 
     exports io.mnist.api;
     exports io.mnist.api.spi;
@@ -23,6 +27,7 @@ module io.mnist.api {
     exports io.mnist.api.image;
     exports io.mnist.api.model;
     exports io.mnist.api.keras;
+    exports io.mnist.api.onnx;
 
     // Jackson reads and writes the manifest's records reflectively.
     opens io.mnist.api to com.fasterxml.jackson.databind;

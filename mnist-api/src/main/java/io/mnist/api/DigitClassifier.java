@@ -4,6 +4,7 @@ import io.mnist.api.data.MnistDataset;
 import io.mnist.api.image.ImageDecoder;
 import io.mnist.api.image.InkImage;
 import io.mnist.api.image.NumberReader;
+import io.mnist.api.onnx.OnnxExport;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -126,6 +127,21 @@ public interface DigitClassifier extends AutoCloseable {
      * @throws UnsupportedOperationException if this backend's models are not networks of a {@link NetworkSpec}
      */
     NetworkWeights networkWeights();
+
+    /**
+     * Writes this model as an ONNX file (operator set 13) that ONNX Runtime and other ONNX consumers run without this
+     * library: input {@code image}, float {@code [N, 28, 28, 1]} with pixels in [0, 1] (white digit on black, as
+     * {@link DigitImage#pixels()}); output {@code probabilities}, float {@code [N, classes]} softmax. See
+     * {@link OnnxExport} for the details. Written atomically, from {@link #networkWeights()}.
+     *
+     * @param path where to write the {@code .onnx} file; missing parent directories are created
+     * @throws IllegalArgumentException      if {@code path} is null
+     * @throws UnsupportedOperationException if this backend's models are not networks of a {@link NetworkSpec}
+     * @throws IOException                   if the file cannot be written; an existing file is then left as it was
+     */
+    default void exportOnnx(Path path) throws IOException {
+        OnnxExport.write(networkWeights(), path);
+    }
 
     /** What this model is: backend, network, parameter count, training history. */
     ModelInfo info();
