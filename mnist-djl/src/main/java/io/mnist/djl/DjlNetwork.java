@@ -12,46 +12,68 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import io.mnist.api.DigitImage;
 import io.mnist.api.NetworkSpec;
 import io.mnist.api.NetworkWeights;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Builds DJL blocks from a {@link NetworkSpec} and moves weights between DJL's layout and the neutral one.
  *
- * <p>The block takes {@code (N, 784)} pixels and returns logits; softmax is applied at inference, and the loss
- * works from logits, which is the numerically stable form of Keras' softmax + cross-entropy. Images run NCHW, as
- * PyTorch's kernels want; the flatten goes through NHWC so that the dense weights keep the spec's channels-last
- * order. Conv weights are {@code (out, in, k, k)} and dense weights {@code (out, in)} in DJL: both transposed
- * explicitly on import and export.
+ * <p>The block takes {@code (N, 784)} pixels and returns logits {@code (N, classes)}; softmax is applied at
+ * inference, and the loss works from logits, which is the numerically stable form of Keras' softmax +
+ * cross-entropy. Images run NCHW, as PyTorch's kernels want; the flatten goes through NHWC so that the dense weights
+ * keep the spec's channels-last order. Conv weights are {@code (out, in, kh, kw)} and dense weights
+ * {@code (out, in)} in DJL: both transposed explicitly on import and export. Batch normalisation runs over axis 1,
+ * the channels in NCHW and the units of a flat input, which is the spec's last axis either way.
+ *
+ * <p>{@code VALID} windows use the engine's blocks unchanged, so the bundled and older model files keep their
+ * parameter stream. {@code SAME} padding follows TensorFlow's rule, which may put one more row or column after than
+ * before; PyTorch pads both sides alike, so symmetric padding goes to the engine's padded kernels and asymmetric
+ * padding is added explicitly in front of an unpadded kernel: zeros for a convolution and for average pooling, minus
+ * infinity for max pooling (so padding never wins, as in the engine's own padded max pooling). Average pooling's
+ * kernel divides by the whole window either way, so its edge windows are rescaled to divide by their real inputs.
  */
 final class DjlNetwork {
+    private static final Shape NO_PADDING = new Shape(0, 0);
+
     private final NetworkSpec spec;
     private final SequentialBlock block;
-    /** The blocks holding parameters, in spec order (conv and dense layers). */
-    private final List<Block> parameterised = new ArrayList<>();
+    /** The blocks holding parameters (conv, dense and batch normalisation), by their layer's index in the spec. */
+    private final Map<Integer, Block> parameterised = new HashMap<>();
 
+    /**
+     * @throws IllegalArgumentException if the spec holds a layer kind this backend does not know
+     */
     DjlNetwork(NetworkSpec spec) {
         this.spec = spec;
         this.block = new SequentialBlock();
         block.add(LambdaBlock.singleton(x -> x.reshape(-1, 1, DigitImage.SIZE, DigitImage.SIZE), "to_nchw"));
         List<NetworkSpec.Layer> layers = spec.layers();
+        List<int[]> inputs = spec.inputShapes();
         for (int i = 0; i < layers.size(); i++) {
             NetworkSpec.Layer layer = layers.get(i);
+            int[] in = inputs.get(i);
             boolean last = i == layers.size() - 1;
             if (layer instanceof NetworkSpec.Conv2D c) {
-                Conv2d conv = Conv2d.builder().setKernelShape(new Shape(c.kernelHeight(), c.kernelWidth()))
-                        .setFilters(c.filters()).build();
-                block.add(conv);
-                parameterised.add(conv);
-                addActivation(c.activation(), false);
+                addConvolution(i, c, in);
             } else if (layer instanceof NetworkSpec.MaxPool p) {
-                block.add(Pool.maxPool2dBlock(new Shape(p.poolHeight(), p.poolWidth()),
-                        new Shape(p.strideHeight(), p.strideWidth())));
+                addPool(true, p.poolHeight(), p.poolWidth(), p.strideHeight(), p.strideWidth(), p.padding(), in);
+            } else if (layer instanceof NetworkSpec.AveragePool p) {
+                addPool(false, p.poolHeight(), p.poolWidth(), p.strideHeight(), p.strideWidth(), p.padding(), in);
+            } else if (layer instanceof NetworkSpec.BatchNorm b) {
+                // DJL's momentum is the weight of the old moving value (it hands PyTorch 1 - momentum), as in Keras.
+                BatchNorm norm = BatchNorm.builder().optAxis(1).optEpsilon((float) b.epsilon())
+                        .optMomentum((float) b.momentum()).build();
+                block.add(norm);
+                parameterised.put(i, norm);
             } else if (layer instanceof NetworkSpec.Dropout d) {
                 block.add(Dropout.builder().optRate((float) d.rate()).build());
             } else if (layer instanceof NetworkSpec.Flatten) {
@@ -61,12 +83,72 @@ final class DjlNetwork {
             } else if (layer instanceof NetworkSpec.Dense d) {
                 Linear dense = Linear.builder().setUnits(d.units()).build();
                 block.add(dense);
-                parameterised.add(dense);
-                addActivation(d.activation(), last);
+                parameterised.put(i, dense);
             } else {
-                throw new IllegalArgumentException("The djl backend cannot build " + layer);
+                throw new IllegalArgumentException("The djl backend cannot build layer " + i + ": " + layer);
+            }
+            addActivation(layer.activation(), last);
+        }
+    }
+
+    private void addConvolution(int index, NetworkSpec.Conv2D c, int[] in) {
+        Conv2d.Builder builder = Conv2d.builder().setKernelShape(new Shape(c.kernelHeight(), c.kernelWidth()))
+                .setFilters(c.filters());
+        if (c.strideHeight() != 1 || c.strideWidth() != 1 || c.padding() != NetworkSpec.Padding.VALID) {
+            builder.optStride(new Shape(c.strideHeight(), c.strideWidth()));
+            Edges edges = Edges.of(c.padding(), in, c.kernelHeight(), c.kernelWidth(), c.strideHeight(),
+                    c.strideWidth());
+            if (edges.symmetric()) {
+                builder.optPadding(new Shape(edges.top(), edges.left()));
+            } else {
+                Shape sides = edges.padShape();
+                block.add(LambdaBlock.singleton(x -> x.pad(sides, 0), "pad_zeros"));
+                builder.optPadding(NO_PADDING);
             }
         }
+        Conv2d conv = builder.build();
+        block.add(conv);
+        parameterised.put(index, conv);
+    }
+
+    private void addPool(boolean max, int ph, int pw, int sh, int sw, NetworkSpec.Padding padding, int[] in) {
+        Shape kernel = new Shape(ph, pw);
+        Shape stride = new Shape(sh, sw);
+        Edges edges = Edges.of(padding, in, ph, pw, sh, sw);
+        if (edges.none()) {
+            block.add(max ? Pool.maxPool2dBlock(kernel, stride) : Pool.avgPool2dBlock(kernel, stride));
+            return;
+        }
+        Shape sides = edges.padShape();
+        Shape symmetric = new Shape(edges.top(), edges.left());
+        if (max) {
+            block.add(edges.symmetric() ? Pool.maxPool2dBlock(kernel, stride, symmetric, false)
+                    : LambdaBlock.singleton(x -> Pool.maxPool2d(x.pad(sides, Double.NEGATIVE_INFINITY), kernel,
+                            stride, NO_PADDING, false), "max_pool_same"));
+            return;
+        }
+        // DJL's PyTorch bridge never passes count_include_pad on, so the engine always divides by the whole window:
+        // the means of edge windows are rescaled to divide by their real inputs only.
+        int oh = padding.outputSize(in[0], ph, sh);
+        int ow = padding.outputSize(in[1], pw, sw);
+        float[] rescale = new float[oh * ow];
+        for (int r = 0; r < oh; r++) {
+            int rows = inside(r * sh - edges.top(), ph, in[0]);
+            for (int c = 0; c < ow; c++) {
+                rescale[r * ow + c] = (float) ph * pw / (rows * inside(c * sw - edges.left(), pw, in[1]));
+            }
+        }
+        Shape rescaleShape = new Shape(oh, ow);
+        Function<NDArray, NDArray> sum = edges.symmetric()
+                ? x -> Pool.avgPool2d(x, kernel, stride, symmetric, false, true)
+                : x -> Pool.avgPool2d(x.pad(sides, 0), kernel, stride, NO_PADDING, false, true);
+        block.add(LambdaBlock.singleton(x -> sum.apply(x).mul(x.getManager().create(rescale, rescaleShape)),
+                "avg_pool_same"));
+    }
+
+    /** How many of the positions {@code [from, from + window)} lie in {@code [0, size)}. */
+    private static int inside(int from, int window, int size) {
+        return Math.min(from + window, size) - Math.max(from, 0);
     }
 
     private void addActivation(NetworkSpec.Activation activation, boolean last) {
@@ -93,48 +175,72 @@ final class DjlNetwork {
         block.initialize(manager, DataType.FLOAT32, new Shape(1, DigitImage.PIXELS));
     }
 
-    /** Trainable parameters, as DJL counts them. */
+    /** Parameters as DJL counts them: trainable ones and batch normalisation's moving statistics, as Keras counts. */
     long parameterCount() {
         return block.getParameters().values().stream().mapToLong(p -> p.getShape().size()).sum();
     }
 
-    /** Copies neutral weights into the initialised block. */
+    /**
+     * Copies neutral weights into the initialised block.
+     *
+     * @throws IllegalArgumentException if the weights are for another network
+     */
     void setWeights(NetworkWeights weights) {
-        List<NetworkWeights.Tensor> tensors = weights.tensors();
-        for (int i = 0; i < parameterised.size(); i++) {
-            Block b = parameterised.get(i);
-            NetworkWeights.Tensor w = tensors.get(2 * i);
-            NetworkWeights.Tensor bias = tensors.get(2 * i + 1);
-            Parameter weight = b.getParameters().get("weight");
-            NDArray array = weight.getArray();
+        if (!weights.network().equals(spec)) {
+            throw new IllegalArgumentException("The weights are for " + weights.network() + ", not " + spec);
+        }
+        for (NetworkWeights.Tensor t : weights.tensors()) {
+            NDArray array = parameter(t.name()).getArray();
+            if (!isWeight(t.name())) {
+                array.set(t.values());
+                continue;
+            }
             try (NDManager sub = array.getManager().newSubManager()) {
-                NDArray neutral = sub.create(w.values(), shape(w.shape()));
-                NDArray engine = w.shape().length == 4 ? neutral.transpose(3, 2, 0, 1) : neutral.transpose(1, 0);
+                NDArray neutral = sub.create(t.values(), shape(t.shape()));
+                NDArray engine = t.shape().length == 4 ? neutral.transpose(3, 2, 0, 1) : neutral.transpose(1, 0);
                 array.set(engine.toType(DataType.FLOAT32, false).toFloatArray());
             }
-            b.getParameters().get("bias").getArray().set(bias.values());
         }
     }
 
     /** The block's weights in the neutral layout. */
     NetworkWeights weights() {
-        List<NetworkWeights.Tensor> shapes = NetworkWeights.shapes(spec);
         List<NetworkWeights.Tensor> out = new ArrayList<>();
-        for (int i = 0; i < parameterised.size(); i++) {
-            Block b = parameterised.get(i);
-            NetworkWeights.Tensor w = shapes.get(2 * i);
-            NDArray array = b.getParameters().get("weight").getArray();
+        for (NetworkWeights.Tensor t : NetworkWeights.shapes(spec)) {
+            NDArray array = parameter(t.name()).getArray();
+            if (!isWeight(t.name())) {
+                out.add(new NetworkWeights.Tensor(t.name(), t.shape(), array.toFloatArray()));
+                continue;
+            }
             try (NDManager sub = array.getManager().newSubManager()) {
                 NDArray engine = array.duplicate();
                 engine.attach(sub);
-                NDArray neutral = w.shape().length == 4 ? engine.transpose(2, 3, 1, 0) : engine.transpose(1, 0);
-                out.add(new NetworkWeights.Tensor(w.name(), w.shape(), neutral.toFloatArray()));
+                NDArray neutral = t.shape().length == 4 ? engine.transpose(2, 3, 1, 0) : engine.transpose(1, 0);
+                out.add(new NetworkWeights.Tensor(t.name(), t.shape(), neutral.toFloatArray()));
             }
-            NetworkWeights.Tensor bias = shapes.get(2 * i + 1);
-            out.add(new NetworkWeights.Tensor(bias.name(), bias.shape(),
-                    b.getParameters().get("bias").getArray().toFloatArray()));
         }
         return new NetworkWeights(spec, out);
+    }
+
+    private static boolean isWeight(String tensor) {
+        return tensor.endsWith(".weight");
+    }
+
+    /** The DJL parameter holding the neutral tensor {@code name} ({@code layer.part}). */
+    private Parameter parameter(String name) {
+        int dot = name.indexOf('.');
+        Block owner = parameterised.get(Integer.parseInt(name.substring(0, dot)));
+        String part = name.substring(dot + 1);
+        String engineName = switch (part) {
+            case "movingMean" -> "runningMean";
+            case "movingVariance" -> "runningVar";
+            default -> part;
+        };
+        Parameter p = owner == null ? null : owner.getParameters().get(engineName);
+        if (p == null) {
+            throw new IllegalArgumentException("The djl network has no parameter for tensor " + name);
+        }
+        return p;
     }
 
     /** Shapes of every parameter as this spec builds them, in order, to check loaded weights against. */
@@ -157,9 +263,9 @@ final class DjlNetwork {
     }
 
     /**
-     * Inference-mode probabilities for {@code count} images, {@code count * 10} values. Every array the call makes
-     * lives in a sub-manager of {@code parent} that is closed before returning, and each call has its own parameter
-     * store, so calls may run in parallel.
+     * Inference-mode probabilities for {@code count} images, {@code count * classes} values. Every array the call
+     * makes lives in a sub-manager of {@code parent} that is closed before returning, and each call has its own
+     * parameter store, so calls may run in parallel.
      */
     float[] probabilities(NDManager parent, float[] pixels, int count) {
         try (NDManager call = parent.newSubManager()) {
@@ -179,5 +285,29 @@ final class DjlNetwork {
             d[i] = dims[i];
         }
         return new Shape(d);
+    }
+
+    /**
+     * The padding a window adds on each side of an {@code [height, width, channels]} input: none for
+     * {@code VALID}, TensorFlow's split for {@code SAME} (the extra row or column, if any, after).
+     */
+    private record Edges(int top, int bottom, int left, int right) {
+        static Edges of(NetworkSpec.Padding padding, int[] in, int kh, int kw, int sh, int sw) {
+            return new Edges(padding.padBefore(in[0], kh, sh), padding.padAfter(in[0], kh, sh),
+                    padding.padBefore(in[1], kw, sw), padding.padAfter(in[1], kw, sw));
+        }
+
+        boolean none() {
+            return top == 0 && bottom == 0 && left == 0 && right == 0;
+        }
+
+        boolean symmetric() {
+            return top == bottom && left == right;
+        }
+
+        /** The sides for {@code NDArray.pad} on NCHW, PyTorch's order: last axis first, before then after. */
+        Shape padShape() {
+            return new Shape(left, right, top, bottom);
+        }
     }
 }

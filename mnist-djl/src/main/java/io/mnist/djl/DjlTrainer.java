@@ -21,12 +21,15 @@ import io.mnist.api.spi.AbstractTrainer;
 import io.mnist.api.spi.DigitBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Training on DJL's PyTorch engine. The loop, shuffling and events are the API's ({@link AbstractTrainer}); this
- * class runs one step: forward in training mode, softmax cross-entropy from logits, backward, then our optimiser on
- * every parameter. It drives the block directly rather than through DJL's {@code Trainer}: PyTorch accumulates
- * gradients, and DJL's trainer hands custom optimisers a copy of the gradient that they cannot zero.
+ * class runs one step: forward in training mode (which also moves batch normalisation's moving statistics), softmax
+ * cross-entropy from logits, backward, then our optimiser on every trainable parameter. It drives the block
+ * directly rather than through DJL's {@code Trainer}: PyTorch accumulates gradients, and DJL's trainer hands custom
+ * optimisers a copy of the gradient that they cannot zero.
  */
 final class DjlTrainer extends AbstractTrainer {
 
@@ -53,6 +56,8 @@ final class DjlTrainer extends AbstractTrainer {
         private final DjlNetwork network;
         private final KerasOptimizer optimizer;
         private final Loss loss = Loss.softmaxCrossEntropyLoss();
+        /** The parameters the optimiser updates; batch normalisation's moving statistics follow the batches. */
+        private final List<Parameter> trainable = new ArrayList<>();
 
         DjlSession(TrainingConfig config) {
             try {
@@ -61,7 +66,10 @@ final class DjlTrainer extends AbstractTrainer {
                 network.initialize(manager);
                 network.setWeights(NetworkWeights.initial(config.network(), config.seed()));
                 for (Pair<String, Parameter> p : network.block().getParameters()) {
-                    p.getValue().getArray().setRequiresGradient(true);
+                    if (p.getValue().requiresGradient()) {
+                        p.getValue().getArray().setRequiresGradient(true);
+                        trainable.add(p.getValue());
+                    }
                 }
                 optimizer = optimizer(config);
             } catch (RuntimeException e) {
@@ -89,10 +97,10 @@ final class DjlTrainer extends AbstractTrainer {
                     lossValue = l.getFloat();
                     correct = (int) logits.argMax(1).eq(y).sum().getLong();
                 }
-                for (Pair<String, Parameter> p : network.block().getParameters()) {
-                    NDArray weight = p.getValue().getArray();
+                for (Parameter p : trainable) {
+                    NDArray weight = p.getArray();
                     try (NDArray grad = weight.getGradient()) {
-                        optimizer.update(p.getValue().getId(), weight, grad);
+                        optimizer.update(p.getId(), weight, grad);
                         grad.subi(grad);
                     }
                 }
