@@ -41,6 +41,8 @@ final class RulingLines {
     static final double PIECE = 0.4;
     /** The least span of a joining line, as a share of the joined pieces' width. */
     static final double JOIN_SPAN = 0.8;
+    /** Bands of one image whose joined pieces are labelled, at most: each labelling reads the whole image. */
+    static final int MAX_JOIN_CHECKS = 4;
     /** Pixels above and below a removed run whose faint edge goes with it. */
     private static final int HALO = 2;
 
@@ -89,10 +91,23 @@ final class RulingLines {
         if (bands.isEmpty()) {
             return null;
         }
+        // Ink per row, summed from the top: what lies above, below and between lines in O(1) each, so that the
+        // stage stays linear in the pixels however many lines a page has.
+        long[] rowsAbove = new long[h + 1];
+        for (int y = 0; y < h; y++) {
+            int n = 0;
+            for (int x = 0; x < w; x++) {
+                if (mask[y * w + x]) {
+                    n++;
+                }
+            }
+            rowsAbove[y + 1] = rowsAbove[y] + n;
+        }
         boolean[] remove = new boolean[v.length];
         boolean any = false;
+        int[] joinChecks = {MAX_JOIN_CHECKS};
         for (Band band : bands) {
-            if (isLine(band, mask, w, h)) {
+            if (isLine(band, mask, rowsAbove, w, h, joinChecks)) {
                 mark(band, mask, w, h, remove);
                 any = true;
             }
@@ -206,32 +221,30 @@ final class RulingLines {
         return new Band(List.copyOf(runs), runs.get(0).y, runs.get(runs.size() - 1).y, x0, x1);
     }
 
-    /** Whether {@code band} is an underline or an overline of the other ink. */
-    private static boolean isLine(Band band, boolean[] mask, int w, int h) {
+    /**
+     * Whether {@code band} is an underline or an overline of the other ink. The cheap tests (straight, thin, nothing
+     * much beyond it, long) come first; the pieces it joins are labelled for at most {@code joinChecks[0]} more
+     * bands of an image.
+     */
+    private static boolean isLine(Band band, boolean[] mask, long[] rowsAbove, int w, int h, int[] joinChecks) {
         if (!straight(band)) {
             return false;
         }
-        boolean[] others = without(mask, band, w);
-        int top = h;
-        int bottom = -1;
-        int above = 0;
-        int below = 0;
-        int total = 0;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                if (others[y * w + x]) {
-                    total++;
-                    top = Math.min(top, y);
-                    bottom = Math.max(bottom, y);
-                    if (y < band.y0) {
-                        above++;
-                    } else if (y > band.y1) {
-                        below++;
-                    }
-                }
-            }
+        int[] inBand = new int[band.thickness()];
+        long bandPixels = 0;
+        for (Run r : band.runs) {
+            inBand[r.y - band.y0] += r.x1 - r.x0 + 1;
+            bandPixels += r.x1 - r.x0 + 1;
         }
-        if (total == 0 || band.thickness() > Math.max(2, MAX_THICKNESS * (bottom - top + 1))) {
+        long total = rowsAbove[h] - bandPixels;
+        if (total == 0) {
+            return false;
+        }
+        long above = rowsAbove[band.y0];
+        long below = rowsAbove[h] - rowsAbove[band.y1 + 1];
+        int top = firstRowOfOtherInk(band, rowsAbove, inBand, 0, h, 1);
+        int bottom = firstRowOfOtherInk(band, rowsAbove, inBand, h - 1, -1, -1);
+        if (band.thickness() > Math.max(2, MAX_THICKNESS * (bottom - top + 1))) {
             return false;
         }
         boolean under = below <= BEYOND * total;
@@ -243,7 +256,17 @@ final class RulingLines {
         if (band.length() >= LONG * writing) {
             return true;
         }
+        if (joinChecks[0] <= 0) {
+            return false;
+        }
+        joinChecks[0]--;
         // Pieces the line joins: the other ink on the writing's side, labelled without the line.
+        boolean[] others = mask.clone();
+        for (Run r : band.runs) {
+            for (int x = r.x0; x <= r.x1; x++) {
+                others[r.y * w + x] = false;
+            }
+        }
         Labelling pieces = Labelling.of(others, w, h);
         int tall = 0;
         int x0 = w;
@@ -261,6 +284,20 @@ final class RulingLines {
         return tall >= 2 && band.length() >= JOIN_SPAN * (x1 - x0 + 1);
     }
 
+    /** The first row from {@code from} in direction {@code step} holding ink that is not the band's. */
+    private static int firstRowOfOtherInk(Band band, long[] rowsAbove, int[] inBand, int from, int end, int step) {
+        for (int y = from; y != end; y += step) {
+            long n = rowsAbove[y + 1] - rowsAbove[y];
+            if (y >= band.y0 && y <= band.y1) {
+                n -= inBand[y - band.y0];
+            }
+            if (n > 0) {
+                return y;
+            }
+        }
+        return from;
+    }
+
     /** Whether every row of the band runs along most of its length, as a ruled line does and a curve does not. */
     private static boolean straight(Band band) {
         for (Run r : band.runs) {
@@ -269,17 +306,6 @@ final class RulingLines {
             }
         }
         return true;
-    }
-
-    /** The mask without the pixels of {@code band}. */
-    private static boolean[] without(boolean[] mask, Band band, int w) {
-        boolean[] rest = mask.clone();
-        for (Run r : band.runs) {
-            for (int x = r.x0; x <= r.x1; x++) {
-                rest[r.y * w + x] = false;
-            }
-        }
-        return rest;
     }
 
     /** Marks a band's runs for removal, but not where a stroke crosses it (ink right above and right below). */
@@ -301,63 +327,76 @@ final class RulingLines {
      */
     private static boolean boxes(List<Band> bands, boolean[] mask, int w, int h, boolean[] remove) {
         boolean any = false;
-        for (Band top : bands) {
-            for (Band bottom : bands) {
-                if (bottom.y0 <= top.y1 + 2 * MIN_RUN / 4) {
-                    continue;
+        long all = -1;
+        for (int i = 0; i < bands.size(); i++) {
+            Band top = bands.get(i);
+            // A box's bottom is the next band of the same extent below its top: the digit inside has none, and
+            // pairing each top with one bottom keeps a page of many lines linear.
+            Band bottom = null;
+            for (int j = 0; j < bands.size(); j++) {
+                Band b = bands.get(j);
+                if (b.y0 > top.y1 && sameExtent(top, b) && (bottom == null || b.y0 < bottom.y0)) {
+                    bottom = b;
                 }
-                int tolerance = Math.max(3, top.length() / 10);
-                if (Math.abs(top.x0 - bottom.x0) > tolerance || Math.abs(top.x1 - bottom.x1) > tolerance
-                        || !straight(top) || !straight(bottom)) {
-                    continue;
-                }
-                int thickness = Math.max(top.thickness(), bottom.thickness());
-                int boxHeight = bottom.y1 - top.y0 + 1;
-                if (thickness > Math.max(2, MAX_THICKNESS * boxHeight)) {
-                    continue;
-                }
-                int[] leftSide = side(mask, w, top, bottom, Math.max(top.x0, bottom.x0), thickness, 1);
-                int[] rightSide = side(mask, w, top, bottom, Math.min(top.x1, bottom.x1), thickness, -1);
-                if (leftSide == null || rightSide == null || leftSide[1] >= rightSide[0]
-                        || leftSide[1] - leftSide[0] + 1 > Math.max(2, MAX_THICKNESS * top.length())
-                        || rightSide[1] - rightSide[0] + 1 > Math.max(2, MAX_THICKNESS * top.length())) {
-                    continue;
-                }
-                int inside = 0;
-                int all = 0;
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        if (mask[y * w + x]) {
-                            all++;
-                            if (y > top.y1 + 1 && y < bottom.y0 - 1 && x > leftSide[1] + 1 && x < rightSide[0] - 1) {
-                                inside++;
-                            }
-                        }
-                    }
-                }
-                if (inside < 0.03 * all) {
-                    continue;
-                }
-                mark(top, mask, w, h, remove);
-                mark(bottom, mask, w, h, remove);
-                for (int[] s : List.of(leftSide, rightSide)) {
-                    for (int y = top.y0; y <= bottom.y1; y++) {
-                        boolean inkLeft = s[0] > 0 && mask[y * w + s[0] - 1];
-                        boolean inkRight = s[1] < w - 1 && mask[y * w + s[1] + 1];
-                        if (inkLeft && inkRight) {
-                            continue;
-                        }
-                        for (int x = s[0]; x <= s[1]; x++) {
-                            if (mask[y * w + x]) {
-                                remove[y * w + x] = true;
-                            }
-                        }
-                    }
-                }
-                any = true;
             }
+            if (bottom == null || bottom.y0 <= top.y1 + 2 * MIN_RUN / 4 || !straight(top) || !straight(bottom)) {
+                continue;
+            }
+            int thickness = Math.max(top.thickness(), bottom.thickness());
+            int boxHeight = bottom.y1 - top.y0 + 1;
+            if (thickness > Math.max(2, MAX_THICKNESS * boxHeight)) {
+                continue;
+            }
+            int[] leftSide = side(mask, w, top, bottom, Math.max(top.x0, bottom.x0), thickness, 1);
+            int[] rightSide = side(mask, w, top, bottom, Math.min(top.x1, bottom.x1), thickness, -1);
+            if (leftSide == null || rightSide == null || leftSide[1] >= rightSide[0]
+                    || leftSide[1] - leftSide[0] + 1 > Math.max(2, MAX_THICKNESS * top.length())
+                    || rightSide[1] - rightSide[0] + 1 > Math.max(2, MAX_THICKNESS * top.length())) {
+                continue;
+            }
+            if (all < 0) {
+                all = 0;
+                for (boolean m : mask) {
+                    if (m) {
+                        all++;
+                    }
+                }
+            }
+            int inside = 0;
+            for (int y = top.y1 + 2; y < bottom.y0 - 1; y++) {
+                for (int x = leftSide[1] + 2; x < rightSide[0] - 1; x++) {
+                    if (mask[y * w + x]) {
+                        inside++;
+                    }
+                }
+            }
+            if (inside < 0.03 * all) {
+                continue;
+            }
+            mark(top, mask, w, h, remove);
+            mark(bottom, mask, w, h, remove);
+            for (int[] s : List.of(leftSide, rightSide)) {
+                for (int y = top.y0; y <= bottom.y1; y++) {
+                    boolean inkLeft = s[0] > 0 && mask[y * w + s[0] - 1];
+                    boolean inkRight = s[1] < w - 1 && mask[y * w + s[1] + 1];
+                    if (inkLeft && inkRight) {
+                        continue;
+                    }
+                    for (int x = s[0]; x <= s[1]; x++) {
+                        if (mask[y * w + x]) {
+                            remove[y * w + x] = true;
+                        }
+                    }
+                }
+            }
+            any = true;
         }
         return any;
+    }
+
+    private static boolean sameExtent(Band a, Band b) {
+        int tolerance = Math.max(3, a.length() / 10);
+        return Math.abs(a.x0 - b.x0) <= tolerance && Math.abs(a.x1 - b.x1) <= tolerance;
     }
 
     /**
