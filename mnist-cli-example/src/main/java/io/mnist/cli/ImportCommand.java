@@ -48,6 +48,8 @@ final class ImportCommand extends Subcommand {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--input-scale is 1 (pixels in [0, 1]) or 255 (raw 0-255 pixels), not " + inputScale);
         }
+        // Before reading, building and evaluating: a folder, a path under a file or an unwritable folder fails now.
+        io.mnist.api.model.ModelFile.checkWritable(output);
         KerasImportOptions options = KerasImportOptions.defaults();
         if (inputScale != null) {
             options = options.withInputScale(inputScale);

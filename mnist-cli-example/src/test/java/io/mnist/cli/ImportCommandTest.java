@@ -76,6 +76,22 @@ class ImportCommandTest {
     }
 
     @Test
+    void checksTheOutputBeforeReadingTheKerasFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "a file, not a folder");
+        Path folder = Files.createDirectory(dir.resolve("models"));
+        for (Path output : List.of(file.resolve("m.mnist"), folder)) {
+            MnistCliTest.Run r = MnistCliTest.run("import", keras(CNN).toString(), "--output", output.toString(),
+                    "--backend", "djl");
+            assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(2);
+            assertThat(r.err()).contains(output.toString()).containsAnyOf("is a file, not a folder", "it is a folder");
+            assertThat(r.out()).doesNotContain("Imported");
+        }
+        // The output is checked first: a bad output is reported even when the Keras file would fail too.
+        MnistCliTest.Run r = MnistCliTest.run("import", file.toString(), "--output", folder.toString());
+        assertThat(r.err()).contains("it is a folder").doesNotContain("not a Keras model file");
+    }
+
+    @Test
     void refusesAFileThatIsNotAKerasModelWithOneLineAndExitCode2() throws IOException {
         Path notes = Files.writeString(dir.resolve("notes.h5"), "not a model");
         Path model = dir.resolve("never.mnist");

@@ -101,6 +101,11 @@ public final class KerasModels {
             throw new KerasImportException(file + " is a directory, not a Keras model file (a SavedModel folder"
                     + " cannot be imported; save the model with model.save(\"model.keras\") or \"model.h5\")");
         }
+        if (!Files.isRegularFile(file)) {
+            // Opening a FIFO for reading blocks until a writer comes: it must never be opened.
+            throw new KerasImportException(file + " is not a regular file (a FIFO, socket or device), not a Keras model"
+                    + " file; only regular files are read");
+        }
         byte[] head = new byte[8];
         int n;
         try (InputStream in = Files.newInputStream(file)) {
@@ -297,9 +302,10 @@ public final class KerasModels {
                         + " bytes this network needs");
             }
             return bytes;
-        } catch (ZipException ex) {
+        } catch (ZipException | java.io.EOFException ex) {
+            // A damaged central directory can point an entry past the end of the file: EOFException, no message.
             throw new KerasImportException(source + " is damaged or truncated: " + name + " cannot be read ("
-                    + ex.getMessage() + ")", ex);
+                    + (ex.getMessage() == null ? "it ends before the entry's data" : ex.getMessage()) + ")", ex);
         }
     }
 

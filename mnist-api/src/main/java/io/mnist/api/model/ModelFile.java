@@ -65,6 +65,9 @@ public final class ModelFile {
         entries.forEach((name, bytes) -> digests.put(name, Sha256.hex(bytes)));
         ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, info,
                 Provenance.current(), digests);
+        // The move below replaces whatever is at the path: a FIFO or a device (save to /dev/full, as root) would
+        // become a regular file. Refuse those, a folder and a path under a file, naming the path.
+        checkWritable(path);
         Path target = path.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);

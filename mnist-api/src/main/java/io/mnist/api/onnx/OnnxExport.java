@@ -84,6 +84,9 @@ public final class OnnxExport {
             throw new IllegalArgumentException("The path to write the ONNX model to is null");
         }
         byte[] bytes = toBytes(weights);
+        // The move below replaces whatever is at the path: a FIFO or a device (./mnist export --onnx /dev/full, as
+        // root) would become a regular file. Refuse those, a folder and a path under a file, naming the path.
+        io.mnist.api.model.ModelFile.checkWritable(path);
         Path target = path.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);

@@ -18,6 +18,9 @@ import io.mnist.api.contract.KerasFixtures;
 import io.mnist.api.contract.ReferenceNetwork;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +68,39 @@ class KerasModelsTest {
                     .isExactlyInstanceOf(KerasImportException.class)
                     .hasMessageContaining("cut-" + name + " is damaged or truncated");
         }
+    }
+
+    @Test
+    void readsOnlyRegularFiles() throws Exception {
+        Path fifo = dir.resolve("fifo.h5");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        if (mkfifo.waitFor(60, TimeUnit.SECONDS) && mkfifo.exitValue() == 0) {
+            // Opening a FIFO for reading blocks until a writer comes: it must never be opened.
+            assertThatThrownBy(() -> KerasModels.read(fifo, DEFAULTS)).isExactlyInstanceOf(KerasImportException.class)
+                    .hasMessageContaining("not a regular file");
+        }
+    }
+
+    @Test
+    void refusesAnArchiveWhoseDirectoryPointsPastItsEndAsDamaged() throws IOException {
+        Path file = SyntheticKeras.archive(dir.resolve("pointer.keras"), sequential(input("28, 28"),
+                layer("Flatten", "flatten", ""), dense("output", 10, "softmax")),
+                Map.of("dense", List.of(matrix(784, 10, random), vector(10, random))));
+        // A flipped bit in the central directory: model.weights.h5's local header offset now points past the end.
+        ByteBuffer zip = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] name = "model.weights.h5".getBytes(StandardCharsets.US_ASCII);
+        boolean patched = false;
+        for (int i = 0; i + 46 + name.length <= zip.limit() && !patched; i++) {
+            if (zip.getInt(i) == 0x02014b50 && zip.getShort(i + 28) == name.length
+                    && Arrays.equals(Arrays.copyOfRange(zip.array(), i + 46, i + 46 + name.length), name)) {
+                zip.putInt(i + 42, zip.limit() - 4);
+                patched = true;
+            }
+        }
+        assertThat(patched).isTrue();
+        Files.write(file, zip.array());
+        assertThatThrownBy(() -> KerasModels.read(file, DEFAULTS)).isExactlyInstanceOf(KerasImportException.class)
+                .hasMessageContaining("pointer.keras is damaged or truncated: model.weights.h5 cannot be read");
     }
 
     @Test

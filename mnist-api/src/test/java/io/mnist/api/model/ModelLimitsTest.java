@@ -132,6 +132,16 @@ class ModelLimitsTest {
     }
 
     @Test
+    void savingNeverReplacesAFifoOrADeviceWithAModelFile() throws Exception {
+        Path fifo = dir.resolve("fifo.mnist");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mkfifo.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
+        assertThatThrownBy(() -> ModelFile.write(fifo, info(NetworkSpec.seed()), Map.of("w", new byte[8])))
+                .isInstanceOf(IOException.class).hasMessageContaining("not a regular file");
+        assertThat(Files.exists(fifo) && !Files.isRegularFile(fifo)).as("the FIFO is left as it was").isTrue();
+    }
+
+    @Test
     void aStreamLongerThanTheFileLimitIsRefusedAfterReadingOneByteMore() {
         java.io.InputStream endless = new java.io.InputStream() {
             long read;

@@ -110,6 +110,24 @@ class OnnxExportTest {
     }
 
     @Test
+    void neverReplacesAFifoADeviceOrAFolder(@TempDir Path dir) throws Exception {
+        NetworkWeights weights = NetworkShapesContract.randomWeights(NetworkSpec.compact(), 11);
+        Path fifo = dir.resolve("fifo.onnx");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mkfifo.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
+        assertThatThrownBy(() -> OnnxExport.write(weights, fifo)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not a regular file");
+        assertThat(Files.isRegularFile(fifo)).as("the FIFO is left as it was").isFalse();
+        assertThat(Files.exists(fifo)).isTrue();
+        Path folder = Files.createDirectory(dir.resolve("folder.onnx"));
+        assertThatThrownBy(() -> OnnxExport.write(weights, folder)).isInstanceOf(IOException.class)
+                .hasMessageContaining("it is a folder");
+        Path file = Files.writeString(dir.resolve("notes.txt"), "a file");
+        assertThatThrownBy(() -> OnnxExport.write(weights, file.resolve("x.onnx"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("is a file, not a folder");
+    }
+
+    @Test
     void refusesNullArgumentsWithASentence() {
         assertThatThrownBy(() -> OnnxExport.toBytes(null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("weights");
