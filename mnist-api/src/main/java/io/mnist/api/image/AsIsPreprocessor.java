@@ -38,8 +38,15 @@ public final class AsIsPreprocessor implements ImagePreprocessor {
                 pixels[i] *= alpha[i];
             }
         }
+        float max = 0;
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = Math.min(1f, Math.max(0f, pixels[i]));
+            max = Math.max(max, pixels[i]);
+        }
+        if (max < Threshold.MIN_CONTRAST) {
+            throw new io.mnist.api.EmptyImageException("The 28x28 image is black all over: an image in MNIST form has a"
+                    + " light digit on black. Send one with the digit in it (or leave out --raw for a dark digit on"
+                    + " light paper).");
         }
         return DigitImage.of(pixels);
     }

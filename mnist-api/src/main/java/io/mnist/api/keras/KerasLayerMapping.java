@@ -2,6 +2,7 @@ package io.mnist.api.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mnist.api.NetworkSpec;
+import io.mnist.api.model.ModelLimits;
 import io.mnist.api.NetworkSpec.Activation;
 import io.mnist.api.NetworkSpec.Layer;
 import io.mnist.api.NetworkSpec.Padding;
@@ -390,21 +391,33 @@ final class KerasLayerMapping {
     }
 
     private void checkSize(KerasLayer from) throws UnsupportedKerasModelException {
+        // The limits a model file is loaded with: an import that saves must load again.
+        ModelLimits limits = ModelLimits.defaults();
+        if (layers.size() > limits.maxLayers()) {
+            throw new UnsupportedKerasModelException(source + ": the network has more than " + limits.maxLayers()
+                    + " layers" + (from == null ? "" : " by " + from.describe()) + ", over "
+                    + "ModelLimits.maxLayers (raise it with -D" + ModelLimits.PROPERTY_PREFIX + "maxLayers=N)");
+        }
         long parameters = 0;
         int[] s = {NetworkSpec.INPUT_SIZE, NetworkSpec.INPUT_SIZE, 1};
         try {
             for (Layer l : layers) {
-                parameters += l.parameterCount(s);
+                parameters = Math.addExact(parameters, l.parameterCount(s));
                 s = l.outputShape(s);
             }
         } catch (IllegalArgumentException e) {
             throw new UnsupportedKerasModelException(source + ": " + (from == null ? "" : from.describe() + ": ")
                     + e.getMessage());
+        } catch (ArithmeticException e) {
+            parameters = Long.MAX_VALUE;
         }
-        if (parameters > MAX_PARAMETERS) {
-            throw new UnsupportedKerasModelException(source + ": the network has more than " + parameters
-                    + " parameters" + (from == null ? "" : " by " + from.describe()) + "; at most " + MAX_PARAMETERS
-                    + " are imported");
+        long max = Math.min(MAX_PARAMETERS, limits.maxParameters());
+        if (parameters > max) {
+            throw new UnsupportedKerasModelException(source + ": the network has " + (parameters == Long.MAX_VALUE
+                    ? "more parameters than a long counts" : String.format(java.util.Locale.ROOT, "%,d parameters",
+                    parameters)) + (from == null ? "" : " by " + from.describe()) + "; at most " + String.format(
+                    java.util.Locale.ROOT, "%,d", max) + " are imported (ModelLimits.maxParameters; raise it with -D"
+                    + ModelLimits.PROPERTY_PREFIX + "maxParameters=N)");
         }
     }
 

@@ -42,4 +42,11 @@ class AsIsPreprocessorTest {
                 BufferedImage.TYPE_BYTE_GRAY))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the image is 56x28 pixels; an image in MNIST form is 28x28");
     }
+
+    @Test
+    void refusesAnImageWithNoDigitInIt() {
+        assertThatThrownBy(() -> ImagePreprocessor.asIs().preprocess(new BufferedImage(28, 28,
+                BufferedImage.TYPE_BYTE_GRAY))).isInstanceOf(io.mnist.api.EmptyImageException.class)
+                .hasMessageContaining("black all over");
+    }
 }

@@ -120,6 +120,22 @@ class KerasModelsTest {
     }
 
     @Test
+    void refusesANetworkTheModelFileLimitsWouldNotLoadAgain() {
+        // 300 dropout layers import into 300 spec layers: a model file over ModelLimits.maxLayers (256) would be
+        // saved and then refused on load, so the import refuses it first, naming the limit.
+        String[] layers = new String[302];
+        layers[0] = input("784");
+        for (int i = 1; i <= 300; i++) {
+            layers[i] = layer("Dropout", "dropout_" + i, "\"rate\": 0.1");
+        }
+        layers[301] = dense("dense", 10, "softmax");
+        Path deep = denseModel("deep.h5", sequential(layers), 784, 10);
+        assertThatThrownBy(() -> KerasModels.read(deep, DEFAULTS))
+                .isExactlyInstanceOf(UnsupportedKerasModelException.class)
+                .hasMessageContaining("more than 256 layers").hasMessageContaining("maxLayers");
+    }
+
+    @Test
     void refusesAnUnsupportedOptionNamingItsValue() {
         Path dilated = denseModel("dilated.h5", sequential(input("28, 28, 1"), layer("Conv2D", "conv",
                 "\"filters\": 4, \"kernel_size\": [3, 3], \"dilation_rate\": [2, 2], \"activation\": \"relu\""),
