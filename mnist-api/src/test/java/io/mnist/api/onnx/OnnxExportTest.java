@@ -70,6 +70,31 @@ class OnnxExportTest {
                 .isLessThanOrEqualTo(NetworkShapesContract.REFERENCE_TOLERANCE);
     }
 
+    static Stream<String> kerasModels() {
+        return io.mnist.api.contract.KerasFixtures.models().stream();
+    }
+
+    /** Each real Keras model in {@code ../shared/keras}, imported and exported, runs in ONNX Runtime as it reads here. */
+    @ParameterizedTest
+    @MethodSource("kerasModels")
+    void anImportedKerasModelLeavesAsOnnxUnchanged(String model) throws Exception {
+        NetworkWeights weights = io.mnist.api.keras.KerasModels.readWeights(
+                io.mnist.api.contract.KerasFixtures.directory().resolve(model),
+                io.mnist.api.keras.KerasImportOptions.defaults());
+        float[][] actual = run(OnnxExport.toBytes(weights), test);
+        ReferenceNetwork reference = new ReferenceNetwork(weights);
+        double worst = 0;
+        for (int i = 0; i < test.size(); i++) {
+            double[] expected = reference.probabilities(test.image(i).pixels());
+            for (int c = 0; c < expected.length; c++) {
+                worst = Math.max(worst, Math.abs(expected[c] - actual[i][c]));
+            }
+        }
+        System.out.printf("ONNX export of the imported %s: largest probability difference %.3g%n", model, worst);
+        assertThat(worst).as("largest probability difference from the imported network on %d images", IMAGES)
+                .isLessThanOrEqualTo(NetworkShapesContract.REFERENCE_TOLERANCE);
+    }
+
     @Test
     void declaresItsInputOutputAndProducer(@TempDir Path dir) throws Exception {
         NetworkSpec elevenClasses = shapes().filter(s -> s.classes() == 11).findFirst().orElseThrow();
