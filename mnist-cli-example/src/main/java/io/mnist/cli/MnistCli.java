@@ -58,13 +58,13 @@ public final class MnistCli {
      * another backend than an explicit {@code --backend} is refused rather than silently loaded elsewhere.
      */
     DigitClassifier model(Path file) throws IOException {
-        String chosen = backend().name();
         if (file == null) {
-            return DigitClassifiers.pretrained(chosen);
+            return DigitClassifiers.pretrained(backend().name());
         }
+        // The file names its backend: no default is chosen (nor announced) for it.
         DigitClassifier model = DigitClassifiers.load(file);
         // Compared by the backend's own name: --backend DJL chooses djl here as it does without --model.
-        if (backend != null && !model.info().backend().equals(chosen)) {
+        if (backend != null && !model.info().backend().equals(DigitClassifiers.backend(backend).name())) {
             String saved = model.info().backend();
             model.close();
             throw new IllegalArgumentException(file + " was saved by backend '"

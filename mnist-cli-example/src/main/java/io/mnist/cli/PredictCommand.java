@@ -176,11 +176,15 @@ final class PredictCommand extends Subcommand {
 
     /** The score as one line of text; says so when no file name carried an answer to score against. */
     static String scoreLine(Map<String, Object> score) {
+        int skipped = (int) score.getOrDefault("skipped_numbers", 0);
+        if ((int) score.get("scored") == 0 && skipped > 0) {
+            return "score: nothing scored as single digits: the " + skipped + " file" + (skipped == 1 ? " is" : "s are")
+                    + " named as numbers ('-number2026.png'); read them with --number";
+        }
         if ((int) score.get("scored") == 0) {
             return "score: nothing to score: no file name carries its answer (as '-label7.png' or '-number2026.png',"
                     + " which 'mnist testset' writes)";
         }
-        int skipped = (int) score.getOrDefault("skipped_numbers", 0);
         return String.format(Locale.ROOT, "score: %d of %d right (%.2f%%)%s", score.get("correct"), score.get("scored"),
                 100 * (double) score.get("accuracy"),
                 skipped == 0 ? "" : "; " + skipped + " number" + (skipped == 1 ? "" : "s") + " not scored as single"
