@@ -1,4 +1,4 @@
-package io.mnist.api.onnx;
+package io.mnist.onnxruntime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,6 +14,7 @@ import io.mnist.api.NetworkSpec;
 import io.mnist.api.NetworkWeights;
 import io.mnist.api.contract.NetworkShapesContract;
 import io.mnist.api.contract.ReferenceNetwork;
+import io.mnist.api.onnx.OnnxExport;
 import io.mnist.api.data.MnistData;
 import io.mnist.api.data.MnistDataset;
 import java.io.IOException;
