@@ -60,7 +60,7 @@ public final class InkImage {
         RasterReader.Channels channels = RasterReader.read(image);
         Plane inkMap = Polarity.inkMap(channels);
         Plane lifted = Background.subtract(inkMap);
-        Threshold threshold = Threshold.of(lifted);
+        Threshold threshold = threshold(inkMap, lifted);
         boolean[] lines = RulingLines.find(threshold);
         if (lines != null) {
             lifted = Background.subtract(RulingLines.erase(inkMap, lifted, lines));
@@ -68,6 +68,34 @@ public final class InkImage {
         }
         Components.Labelled strokes = Components.of(threshold);
         return new InkImage(strength(threshold), strokes.labels(), strokes.components());
+    }
+
+    /**
+     * The first threshold, and the reason when there is none: one flat colour, or marks with no paper round them
+     * (a band across the image, an image a few pixels high), which the background stage takes for paper.
+     */
+    private static Threshold threshold(Plane inkMap, Plane lifted) {
+        try {
+            return Threshold.of(lifted);
+        } catch (EmptyImageException flat) {
+            float min = Float.MAX_VALUE;
+            float max = -Float.MAX_VALUE;
+            for (float v : inkMap.values()) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            if (max - min < Threshold.MIN_CONTRAST) {
+                throw flat;
+            }
+            int w = inkMap.width();
+            int h = inkMap.height();
+            String thin = Math.min(w, h) < DigitImage.SIZE
+                    ? " (it is only " + Math.min(w, h) + " pixel" + (Math.min(w, h) == 1 ? "" : "s")
+                    + (h < w ? " high" : " wide") + ")" : "";
+            throw new EmptyImageException("The image (" + w + "x" + h + ") has marks, but none is a stroke on paper:"
+                    + " they reach across the whole image" + thin + ". Send the digit with paper round it on every"
+                    + " side.");
+        }
     }
 
     /**

@@ -26,20 +26,39 @@ record Plane(int width, int height, float[] values) {
 
     /** The values along the image's edge, each once. */
     float[] border() {
-        int w = width;
-        int h = height;
+        return ring(0);
+    }
+
+    /**
+     * The values along the rectangle {@code depth} pixels in from the image's edge, each once: {@code ring(0)} is
+     * the edge. Where the rectangle has no inside left (depth past the middle), the middle row or column.
+     */
+    float[] ring(int depth) {
+        int x0 = Math.min(depth, (width - 1) / 2);
+        int y0 = Math.min(depth, (height - 1) / 2);
+        int x1 = width - 1 - x0;
+        int y1 = height - 1 - y0;
+        int w = x1 - x0 + 1;
+        int h = y1 - y0 + 1;
         if (w <= 2 || h <= 2) {
-            return values.clone();
+            float[] out = new float[w * h];
+            int k = 0;
+            for (int y = y0; y <= y1; y++) {
+                for (int x = x0; x <= x1; x++) {
+                    out[k++] = values[y * width + x];
+                }
+            }
+            return out;
         }
         float[] out = new float[2 * w + 2 * (h - 2)];
         int k = 0;
-        for (int x = 0; x < w; x++) {
-            out[k++] = values[x];
-            out[k++] = values[(h - 1) * w + x];
+        for (int x = x0; x <= x1; x++) {
+            out[k++] = values[y0 * width + x];
+            out[k++] = values[y1 * width + x];
         }
-        for (int y = 1; y < h - 1; y++) {
-            out[k++] = values[y * w];
-            out[k++] = values[y * w + w - 1];
+        for (int y = y0 + 1; y < y1; y++) {
+            out[k++] = values[y * width + x0];
+            out[k++] = values[y * width + x1];
         }
         return out;
     }

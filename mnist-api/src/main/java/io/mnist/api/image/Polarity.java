@@ -12,6 +12,9 @@ package io.mnist.api.image;
  *       departs from it. Whether the ink is darker or lighter than the paper is decided by which departures carry
  *       more: the summed luminance beyond the paper's noise on each side. Never by an absolute level: dark ink on
  *       grey paper (border at 0.4) and white chalk on a blackboard both come out right.</li>
+ *   <li>A frame round the picture (a scanner's dark edge, a rectangle drawn round a paint-program canvas) is not
+ *       the paper: when the outermost rings are one colour and the rings inside them another, which is also the
+ *       more common of the two in the whole image, the paper is read inside the frame ({@link #paperSample}).</li>
  * </ul>
  */
 final class Polarity {
@@ -21,6 +24,10 @@ final class Polarity {
     static final double PICTURE_SHARE = 0.02;
     /** Least departure from the paper, in luminance, that counts as ink rather than paper texture. */
     static final float LEAST_DEPARTURE = 0.04f;
+    /** Least difference in luminance between a frame and the paper inside it. */
+    static final float FRAME_CONTRAST = 0.25f;
+    /** Thickest frame looked for, as a share of the image's shorter side. */
+    static final double FRAME_SHARE = 0.1;
 
     private Polarity() {
     }
@@ -59,7 +66,7 @@ final class Polarity {
 
     /** Whether the ink is darker than the paper, from the departures on either side of the paper's level. */
     static boolean darkInk(Plane lum) {
-        float[] border = lum.border();
+        float[] border = paperSample(lum);
         float paper = Statistics.median(border);
         float noise = Math.max(LEAST_DEPARTURE, 3 * Statistics.robustSpread(border, paper));
         double darker = 0;
@@ -75,6 +82,47 @@ final class Polarity {
             return paper > 0.5f; // nothing departs: a flat image, found empty later; keep the usual convention
         }
         return darker > lighter;
+    }
+
+    /**
+     * Luminance values that show the paper: the image's edge, unless the edge is a frame. The outermost rings
+     * (up to {@link #FRAME_SHARE} of the shorter side) are a frame when they share one median luminance, the next
+     * three rings share another, at least {@link #FRAME_CONTRAST} away, and more of the whole image is near the
+     * inner level than near the outer one (the paper is the majority; a tightly cropped bold digit that fills a ring
+     * near the edge is not). Then the first ring inside the frame is the sample.
+     */
+    static float[] paperSample(Plane lum) {
+        int deepest = (int) (Math.min(lum.width(), lum.height()) * FRAME_SHARE);
+        float[] edge = lum.border();
+        if (deepest < 1) {
+            return edge;
+        }
+        float outer = Statistics.median(edge);
+        for (int depth = 1; depth <= deepest; depth++) {
+            float[] ring = lum.ring(depth);
+            float level = Statistics.median(ring);
+            if (Math.abs(level - outer) < FRAME_CONTRAST) {
+                continue; // still the frame (or no frame at all)
+            }
+            for (int next = depth + 1; next <= depth + 3; next++) {
+                if (Math.abs(Statistics.median(lum.ring(next)) - level) >= FRAME_CONTRAST) {
+                    return edge; // no steady level inside: not a frame
+                }
+            }
+            return near(lum.values(), level) > near(lum.values(), outer) ? ring : edge;
+        }
+        return edge;
+    }
+
+    /** How many values lie within {@link #FRAME_CONTRAST} / 2 of {@code level}. */
+    private static int near(float[] values, float level) {
+        int n = 0;
+        for (float v : values) {
+            if (Math.abs(v - level) < FRAME_CONTRAST / 2) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static float[] opaqueLuminance(float[] lum, float[] alpha, int count) {

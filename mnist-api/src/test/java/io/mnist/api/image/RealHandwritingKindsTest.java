@@ -279,4 +279,60 @@ class RealHandwritingKindsTest {
                 .isInstanceOfSatisfying(InvalidImageException.class,
                         e -> assertThat(e.kind()).isEqualTo(InvalidImageException.Kind.EMPTY));
     }
+
+    @Test
+    void kind3AFrameAtTheImagesEdgeIsNotThePaper() {
+        // A scan or a paint-program export with a dark frame drawn round it: the frame is the border, yet the paper
+        // is what lies inside it. Thin and thick frames, on light and on dark paper.
+        for (int frame : new int[] {1, 2, 6}) {
+            for (boolean lightPaper : new boolean[] {true, false}) {
+                Color paper = lightPaper ? Color.WHITE : Color.BLACK;
+                Color ink = lightPaper ? Color.BLACK : Color.WHITE;
+                BufferedImage plain = ring(canvas(100, 120, paper), ink, 90, 8);
+                BufferedImage framed = ring(canvas(100, 120, paper), ink, 90, 8);
+                Graphics2D g = framed.createGraphics();
+                g.setColor(ink);
+                for (int i = 0; i < frame; i++) {
+                    g.drawRect(i, i, 99 - 2 * i, 119 - 2 * i);
+                }
+                g.dispose();
+                DigitImage d = pre.preprocess(framed);
+                assertThat(enclosed(d)).as("frame %d px, %s paper: the 0's inside is paper", frame,
+                        lightPaper ? "light" : "dark").isTrue();
+                assertThat(meanDifference(d, pre.preprocess(plain))).as("frame %d px, %s paper: as without it",
+                        frame, lightPaper ? "light" : "dark").isLessThan(0.02);
+            }
+        }
+    }
+
+    @Test
+    void marksAcrossAThinImageAreNotCalledOneFlatColour() {
+        // A band of ink from edge to edge of a strip a pixel high has ink, but no paper round it: say that, not
+        // "one flat colour"; a strip with nothing on it is one flat colour.
+        for (int[] size : new int[][] {{20000, 1}, {200, 3}, {1, 300}}) {
+            BufferedImage img = canvas(size[0], size[1], Color.WHITE);
+            Graphics2D g = img.createGraphics();
+            g.setColor(Color.BLACK);
+            if (size[0] > size[1]) {
+                g.fillRect(size[0] * 4 / 10, 0, size[0] / 10, size[1]);
+            } else {
+                g.fillRect(0, size[1] * 4 / 10, size[0], size[1] / 10);
+            }
+            g.dispose();
+            assertThatThrownBy(() -> pre.preprocess(img)).as("%dx%d", size[0], size[1])
+                    .isInstanceOf(EmptyImageException.class)
+                    .hasMessageContaining("has marks").hasMessageContaining("paper round it")
+                    .hasMessageNotContaining("flat colour");
+        }
+        assertThatThrownBy(() -> pre.preprocess(canvas(20000, 1, Color.WHITE)))
+                .isInstanceOf(EmptyImageException.class).hasMessageContaining("one flat colour");
+    }
+
+    private static double meanDifference(DigitImage a, DigitImage b) {
+        double sum = 0;
+        for (int i = 0; i < 784; i++) {
+            sum += Math.abs(a.pixel(i % 28, i / 28) - b.pixel(i % 28, i / 28));
+        }
+        return sum / 784;
+    }
 }
