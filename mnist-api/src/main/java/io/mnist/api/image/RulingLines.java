@@ -11,18 +11,25 @@ import java.util.List;
  * <ul>
  *   <li>a <b>straight horizontal run</b> of ink at least {@value #MIN_RUN} pixels and half the ink's width long,
  *       in a band of rows no thicker than {@value #MAX_THICKNESS} of the height of the other ink;</li>
- *   <li><b>under or over</b> the writing: at most {@value #BEYOND} of the other ink lies on its far side;</li>
+ *   <li><b>under or over</b> the writing: at most {@value #BEYOND} of the other ink lies on its far side (or
+ *       through it, see below);</li>
  *   <li>and either <b>longer than the writing is tall</b> ({@value #LONG} times the other ink's height), or
  *       <b>joining pieces</b>: without it, the ink beside it falls apart into two or more pieces at least
  *       {@value #PIECE} of the writing's height tall, and it spans {@value #JOIN_SPAN} of their width.</li>
+ *   <li><b>Through</b> the writing (struck through, or a ruled line that writing larger than the ruling
+ *       crosses): at least {@value #THROUGH_SIDE} of the other ink on each side, and {@value #LONG} times as long
+ *       as the writing is tall, which a digit's own bar (of a 4, a crossed 7) never is.</li>
+ *   <li>A line may slant (up to {@value #MAX_SLOPE}) as long as each of its rows still runs half the ink's width:
+ *       a 5-pixel stroke across two digits 100 pixels tall may rise about 7 pixels over its length. Steeper
+ *       lines are left in.</li>
  *   <li>A <b>box</b>: two such bands, top and bottom, of the same extent, joined at both ends by straight vertical
  *       runs, with ink inside; all four sides go.</li>
  * </ul>
  * A digit's own strokes do not pass these tests: the bar of a 7 or the base of a 2 is shorter than the digit is
  * tall and removing it leaves one piece; a 0 drawn square has nothing inside. Where a stroke crosses a line (ink
  * right above and right below it), the crossing pixels stay; a stroke that rests on the line loses the rows it
- * shares with the line (about 1% of MNIST's digits drawn on a line change visibly, see the tests). Lines in the other places (a margin rule, a line
- * through the digits) are left alone.
+ * shares with the line (about 1% of MNIST's digits drawn on a line change visibly, see the tests). Lines elsewhere
+ * (a margin rule, a line through a single digit, shorter than it is tall) are left alone.
  */
 final class RulingLines {
     /** The shortest run, in pixels, that can be a line. */
@@ -35,6 +42,12 @@ final class RulingLines {
     static final double STRAIGHT = 0.7;
     /** The most of the other ink that may lie beyond the line, as a share of its pixels. */
     static final double BEYOND = 0.05;
+    /** The steepest slant of a line, as rise over run (about 6 degrees). */
+    static final double MAX_SLOPE = 0.1;
+    /** The least share of its columns a slanted line covers. */
+    static final double COVERED = 0.9;
+    /** The least share of the other ink on each side of a line through the writing. */
+    static final double THROUGH_SIDE = 0.2;
     /** A line at least this many times as long as the other ink is tall is a line whatever it touches. */
     static final double LONG = 1.2;
     /** The least height of a piece a line joins, as a share of the other ink's height. */
@@ -53,14 +66,78 @@ final class RulingLines {
     private record Run(int y, int x0, int x1) {
     }
 
-    /** Runs in consecutive rows that overlap: one line. */
-    private record Band(List<Run> runs, int y0, int y1, int x0, int x1) {
+    /**
+     * Runs in consecutive rows that overlap: one line, horizontal or slightly slanted. Per column of
+     * {@code x0..x1}: {@code top} and {@code bottom}, the band's first and last row there ({@code -1} for a column
+     * no run covers).
+     */
+    private record Band(List<Run> runs, int y0, int y1, int x0, int x1, int[] top, int[] bottom) {
         int length() {
             return x1 - x0 + 1;
         }
 
+        /**
+         * The line's middle as {@code {offset, slope}}: row {@code offset + slope * (x - x0)} at column {@code x},
+         * by least squares through its columns' middles; {@code null} if it covers fewer than two columns.
+         */
+        double[] middle() {
+            double n = 0;
+            double sx = 0;
+            double sy = 0;
+            double sxx = 0;
+            double sxy = 0;
+            for (int i = 0; i < length(); i++) {
+                if (top[i] >= 0) {
+                    double y = (top[i] + bottom[i]) / 2.0;
+                    n++;
+                    sx += i;
+                    sy += y;
+                    sxx += (double) i * i;
+                    sxy += i * y;
+                }
+            }
+            if (n < 2) {
+                return null;
+            }
+            double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+            return new double[] {(sy - slope * sx) / n, slope};
+        }
+
+        /** Whether every row of the band runs along most of its length: a horizontal line. */
+        boolean level() {
+            for (Run r : runs) {
+                if (r.x1 - r.x0 + 1 < STRAIGHT * length()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Columns of {@code x0..x1} that a run covers. */
+        int covered() {
+            int n = 0;
+            for (int t : top) {
+                if (t >= 0) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        /** The line's thickness across it: the median over its columns of the rows it covers there. */
         int thickness() {
-            return y1 - y0 + 1;
+            int[] rows = new int[length()];
+            int n = 0;
+            for (int i = 0; i < rows.length; i++) {
+                if (top[i] >= 0) {
+                    rows[n++] = bottom[i] - top[i] + 1;
+                }
+            }
+            if (n == 0) {
+                return y1 - y0 + 1;
+            }
+            java.util.Arrays.sort(rows, 0, n);
+            return rows[n / 2];
         }
     }
 
@@ -87,7 +164,7 @@ final class RulingLines {
         if (right - left + 1 < minRun) {
             return null;
         }
-        List<Band> bands = bands(mask, w, h, minRun);
+        List<Band> bands = bands(mask, w, h, minRun).stream().map(b -> grown(b, mask, w, h)).toList();
         if (bands.isEmpty()) {
             return null;
         }
@@ -218,7 +295,52 @@ final class RulingLines {
             x0 = Math.min(x0, r.x0);
             x1 = Math.max(x1, r.x1);
         }
-        return new Band(List.copyOf(runs), runs.get(0).y, runs.get(runs.size() - 1).y, x0, x1);
+        int[] top = new int[x1 - x0 + 1];
+        int[] bottom = new int[x1 - x0 + 1];
+        java.util.Arrays.fill(top, -1);
+        java.util.Arrays.fill(bottom, -1);
+        for (Run r : runs) {
+            for (int x = r.x0; x <= r.x1; x++) {
+                int i = x - x0;
+                top[i] = top[i] < 0 ? r.y : Math.min(top[i], r.y);
+                bottom[i] = Math.max(bottom[i], r.y);
+            }
+        }
+        return new Band(List.copyOf(runs), runs.get(0).y, runs.get(runs.size() - 1).y, x0, x1, top, bottom);
+    }
+
+    /**
+     * A slanted band with each column's extent grown to the ink it is part of there, where that ink is no more than
+     * twice as thick as the band's rows: a slanted line's rows are each too short to be runs at its ends and edges,
+     * yet they are the line. Where a stroke crosses or rests on the line the column keeps the band's own rows. A
+     * level band is its runs.
+     */
+    private static Band grown(Band band, boolean[] mask, int w, int h) {
+        if (band.level()) {
+            return band;
+        }
+        int most = 2 * (band.y1 - band.y0 + 1);
+        int[] top = band.top.clone();
+        int[] bottom = band.bottom.clone();
+        for (int i = 0; i < top.length; i++) {
+            if (top[i] < 0) {
+                continue;
+            }
+            int x = band.x0 + i;
+            int a = top[i];
+            while (a > 0 && mask[(a - 1) * w + x] && bottom[i] - a < most) {
+                a--;
+            }
+            int b = bottom[i];
+            while (b < h - 1 && mask[(b + 1) * w + x] && b - a < most) {
+                b++;
+            }
+            if (b - a + 1 <= most) {
+                top[i] = a;
+                bottom[i] = b;
+            }
+        }
+        return new Band(band.runs, band.y0, band.y1, band.x0, band.x1, top, bottom);
     }
 
     /**
@@ -230,7 +352,7 @@ final class RulingLines {
         if (!straight(band)) {
             return false;
         }
-        int[] inBand = new int[band.thickness()];
+        int[] inBand = new int[band.y1 - band.y0 + 1];
         long bandPixels = 0;
         for (Run r : band.runs) {
             inBand[r.y - band.y0] += r.x1 - r.x0 + 1;
@@ -250,7 +372,9 @@ final class RulingLines {
         boolean under = below <= BEYOND * total;
         boolean over = above <= BEYOND * total;
         if (!under && !over) {
-            return false;
+            // Through the writing: struck through, or a ruled line the writing is larger than.
+            return above >= THROUGH_SIDE * total && below >= THROUGH_SIDE * total
+                    && band.length() >= LONG * (bottom - top + 1);
         }
         int writing = under ? band.y0 - top : bottom - band.y1;
         if (band.length() >= LONG * writing) {
@@ -298,27 +422,77 @@ final class RulingLines {
         return from;
     }
 
-    /** Whether every row of the band runs along most of its length, as a ruled line does and a curve does not. */
+    /**
+     * Whether the band is a straight line, as a ruled or struck line is and a curve is not: every row of it runs
+     * along most of its length (a horizontal line), or, for a slightly slanted one, it covers most of its columns
+     * and their middles lie on one line of slope at most {@value #MAX_SLOPE}, within half the line's thickness and
+     * a pixel.
+     */
     private static boolean straight(Band band) {
-        for (Run r : band.runs) {
-            if (r.x1 - r.x0 + 1 < STRAIGHT * band.length()) {
+        if (band.level()) {
+            return true;
+        }
+        double[] middle = band.middle();
+        if (middle == null || band.covered() < COVERED * band.length() || Math.abs(middle[1]) > MAX_SLOPE) {
+            return false;
+        }
+        double tolerance = band.thickness() / 2.0 + 1;
+        for (int i = 0; i < band.length(); i++) {
+            if (band.top[i] >= 0
+                    && Math.abs((band.top[i] + band.bottom[i]) / 2.0 - (middle[0] + middle[1] * i)) > tolerance) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Marks a band's runs for removal, but not where a stroke crosses it (ink right above and right below). */
+    /**
+     * Marks a line for removal: in each of its columns, a level line's rows, or the ink within half a slanted line's
+     * thickness and half a pixel of its middle (so that its stepped, anti-aliased edges go with it); but not where
+     * a stroke crosses it:
+     * ink right above and right below that stretch, within the line's thickness to either side (a slanted stroke
+     * leaves the line a little to one side of where it enters).
+     */
     private static void mark(Band band, boolean[] mask, int w, int h, boolean[] remove) {
-        for (Run r : band.runs) {
-            for (int x = r.x0; x <= r.x1; x++) {
-                boolean inkAbove = band.y0 > 0 && mask[(band.y0 - 1) * w + x];
-                boolean inkBelow = band.y1 < h - 1 && mask[(band.y1 + 1) * w + x];
-                if (!(inkAbove && inkBelow)) {
-                    remove[r.y * w + x] = true;
+        double[] middle = band.middle();
+        double half = band.thickness() / 2.0 + 0.5;
+        int reach = band.level() ? 0 : band.thickness();
+        boolean level = band.level();
+        for (int i = 0; i < band.length(); i++) {
+            int x = band.x0 + i;
+            int from = band.y0;
+            int to = band.y1;
+            if (!level && middle != null) {
+                double centre = middle[0] + middle[1] * i;
+                from = Math.max(0, (int) Math.ceil(centre - half));
+                to = Math.min(h - 1, (int) Math.floor(centre + half));
+                if (band.top[i] >= 0) {
+                    from = Math.min(from, band.top[i]);
+                    to = Math.max(to, band.bottom[i]);
+                }
+            }
+            if (inkNear(mask, w, from - 1, x, reach) && inkNear(mask, w, to + 1, x, reach)) {
+                continue;
+            }
+            for (int y = from; y <= to; y++) {
+                if (mask[y * w + x]) {
+                    remove[y * w + x] = true;
                 }
             }
         }
+    }
+
+    /** Whether row {@code y} has ink within {@code reach} columns of {@code x}; {@code false} outside the image. */
+    private static boolean inkNear(boolean[] mask, int w, int y, int x, int reach) {
+        if (y < 0 || y >= mask.length / w) {
+            return false;
+        }
+        for (int dx = Math.max(0, x - reach); dx <= Math.min(w - 1, x + reach); dx++) {
+            if (mask[y * w + dx]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
