@@ -29,7 +29,12 @@ public class InvalidImageException extends IllegalArgumentException {
         /** More pixels declared in the header than {@link io.mnist.api.image.ImageLimits#maxPixels()} allows. */
         TOO_MANY_PIXELS,
         /** An image that decodes but holds no ink to recognise (blank, one flat colour, only specks of dust). */
-        EMPTY;
+        EMPTY,
+        /**
+         * An image given to be read as one number that holds several rows of writing, one above the other: a
+         * number is read from one row.
+         */
+        SEVERAL_ROWS;
 
         /** The stable lower-case code of this kind, as services report it: {@code not_an_image}, {@code empty}... */
         public String code() {

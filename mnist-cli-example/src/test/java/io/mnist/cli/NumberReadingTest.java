@@ -1,9 +1,11 @@
 package io.mnist.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mnist.api.DigitClassifier;
 import io.mnist.api.DigitClassifiers;
+import io.mnist.api.InvalidImageException;
 import io.mnist.api.NumberReading;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -107,5 +109,55 @@ class NumberReadingTest {
         });
         assertThat(clf.readNumber(boxed).text()).isEqualTo("7");
         assertThat(clf.predict(boxed).digit()).isEqualTo(7);
+    }
+
+    /** "12" drawn with its left edge at {@code x} and its top at {@code y}, 100 pixels tall. */
+    private static void twelve(Graphics2D g, int x, int y) {
+        g.drawLine(x, y + 20, x + 20, y);       // the 1
+        g.drawLine(x + 20, y, x + 20, y + 100);
+        g.drawArc(x + 55, y, 66, 60, 160, -195); // the 2
+        g.drawLine(x + 119, y + 37, x + 57, y + 100);
+        g.drawLine(x + 57, y + 100, x + 129, y + 100);
+    }
+
+    @Test
+    void aDecimalPointIsReadAsAPointNotAsPartOfADigit() {
+        BufferedImage pi = draw(330, 160, g -> {
+            g.drawArc(20, 25, 60, 50, 150, -240);   // a 3: two bows
+            g.drawArc(20, 75, 60, 55, 90, -240);
+            g.fillOval(100, 120, 12, 12);           // the point, on the baseline
+            g.drawLine(140, 45, 160, 25);           // a 1
+            g.drawLine(160, 25, 160, 130);
+            g.drawLine(250, 25, 200, 95);           // a 4
+            g.drawLine(200, 95, 280, 95);
+            g.drawLine(260, 55, 260, 130);
+        });
+        NumberReading n = clf.readNumber(pi);
+        assertThat(n.text()).as("digits %s", n.digits()).isEqualTo("3.14");
+        assertThat(n.digits()).as("the point is not a digit").hasSize(3);
+    }
+
+    @Test
+    void aStrokeThroughTheDigitsAddsNoDigit() {
+        for (int rise : new int[] {0, 7, -7}) {
+            BufferedImage struck = draw(260, 170, g -> {
+                twelve(g, 50, 30);
+                g.setStroke(new BasicStroke(5));
+                g.drawLine(30, 85, 200, 85 - rise);    // struck through, across both digits, level or slanted
+            });
+            NumberReading n = clf.readNumber(struck);
+            assertThat(n.text()).as("rise %d, digits %s", rise, n.digits()).isEqualTo("12");
+        }
+    }
+
+    @Test
+    void aSecondRowIsReportedNotMixedIntoTheFirst() {
+        BufferedImage rows = draw(260, 300, g -> {
+            twelve(g, 50, 20);
+            twelve(g, 60, 170);
+        });
+        assertThatThrownBy(() -> clf.readNumber(rows)).isInstanceOfSatisfying(InvalidImageException.class,
+                e -> assertThat(e.kind()).isEqualTo(InvalidImageException.Kind.SEVERAL_ROWS))
+                .hasMessageContaining("2 rows");
     }
 }

@@ -17,6 +17,8 @@ public enum ErrorCode {
     DAMAGED(422),
     /** An image with no ink to recognise. */
     EMPTY(422),
+    /** An image read as one number that holds several rows of writing. */
+    SEVERAL_ROWS(422),
     /** A path that is not a regular file; the server reads no files, but the library's kind has its code. */
     NOT_A_FILE(400),
     /** A request body, or one image in it, over the byte limit. */

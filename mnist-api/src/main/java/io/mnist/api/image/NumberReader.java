@@ -2,6 +2,7 @@ package io.mnist.api.image;
 
 import io.mnist.api.DigitImage;
 import io.mnist.api.EmptyImageException;
+import io.mnist.api.InvalidImageException;
 import io.mnist.api.NumberReading;
 import io.mnist.api.Prediction;
 import java.awt.Rectangle;
@@ -26,6 +27,8 @@ import java.util.function.Function;
  *       and times {@value #IMPLAUSIBLE} for one far less tall than the row, wider than {@value #WIDEST} times its
  *       height, or missing most of the row's middle third (every digit of a row crosses it; the two halves of a
  *       slanted 1 cut apart do not). The heaviest split is read.</li>
+ *   <li>A decimal point (or comma) between two digits ({@link NumberSegmenter.Row#points()}) is no digit's part: it
+ *       is written as "." in the text between the digits it lies between.</li>
  *   <li>{@link NumberReading#segmentation()} is the heaviest split's share of all splits' weight (the forward
  *       algorithm sums them), so a reading that another split would nearly equal is not reported as sure.</li>
  * </ol>
@@ -57,9 +60,13 @@ public final class NumberReader {
      *
      * @param classify the classifier's batch prediction ({@code DigitClassifier::predictAll})
      * @throws EmptyImageException if no digit is found
+     * @throws InvalidImageException of kind {@link InvalidImageException.Kind#SEVERAL_ROWS} if the ink lies in
+     *                               several rows, one above the other ({@link Rows})
      */
     public static NumberReading read(InkImage ink, Function<List<DigitImage>, List<Prediction>> classify) {
-        List<Piece> pieces = pieces(ink);
+        Rows.requireOne(ink);
+        NumberSegmenter.Row row = NumberSegmenter.row(ink);
+        List<Piece> pieces = pieces(row.digits());
         if (pieces.isEmpty()) {
             throw new EmptyImageException("No digits found in the image (" + ink.width() + "x" + ink.height() + ")");
         }
@@ -141,15 +148,30 @@ public final class NumberReader {
             int k = last[j];
             digits.add(0, new NumberReading.Digit(read[j - k][k], where[j - k][k]));
         }
-        return NumberReading.of(digits, Math.min(1, best[n] / total[n]));
+        return new NumberReading(text(digits, row.points()), digits, Math.min(1, best[n] / total[n]));
+    }
+
+    /** The digits, with a "." between two digits where a point lies between their middles. */
+    private static String text(List<NumberReading.Digit> digits, List<Rectangle> points) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < digits.size(); i++) {
+            if (i > 0) {
+                double from = digits.get(i - 1).box().getCenterX();
+                double to = digits.get(i).box().getCenterX();
+                if (points.stream().anyMatch(p -> p.getCenterX() > from && p.getCenterX() < to)) {
+                    text.append('.');
+                }
+            }
+            text.append(digits.get(i).prediction().digit());
+        }
+        return text.toString();
     }
 
     /** One piece of the row: some strokes, and the columns of them it may take ink from. */
     private record Piece(List<InkImage.Component> parts, Rectangle region, Rectangle box) {
     }
 
-    private static List<Piece> pieces(InkImage ink) {
-        List<NumberSegmenter.Segment> segments = NumberSegmenter.segment(ink);
+    private static List<Piece> pieces(List<NumberSegmenter.Segment> segments) {
         int rowTop = Integer.MAX_VALUE;
         int rowBottom = 0;
         for (NumberSegmenter.Segment s : segments) {

@@ -9,6 +9,8 @@ import java.util.List;
  * Splits the ink of a one-row number into digits, left to right.
  * <ol>
  *   <li>components (specks already dropped by {@link InkImage}) sorted by their left edge;</li>
+ *   <li>points set apart: a small mark low in the row, with paper between it and the digits on both sides, is a
+ *       decimal point (or comma), not part of a digit ({@link Row#points()});</li>
  *   <li>pieces of one digit merged: a component whose columns mostly overlap its neighbour's belongs to it
  *       (the bar of a 5, a 4 drawn in two strokes, a broken stroke);</li>
  *   <li>touching digits split: a group much wider than the row is tall is cut into as many digits as its width
@@ -24,6 +26,10 @@ public final class NumberSegmenter {
     static final double TOUCHING_ASPECT = 1.2;
     /** A group this many times wider than the row's median group holds touching digits. */
     static final double WIDER_THAN_TYPICAL = 1.6;
+    /** A point is at most this share of the row's height tall and wide. */
+    static final double POINT = 0.3;
+    /** A point's top lies in this lowest share of the row. */
+    static final double POINT_LOW = 0.4;
     /** The width of one digit, as a share of the row's height, when splitting touching digits. */
     static final double DIGIT_ASPECT = 0.9;
 
@@ -39,8 +45,26 @@ public final class NumberSegmenter {
     public record Segment(List<InkImage.Component> parts, Rectangle region) {
     }
 
-    /** The digits of {@code ink}, left to right. */
+    /**
+     * A row's digits and the points between them.
+     *
+     * @param digits the digits, left to right
+     * @param points the boxes of the decimal points (or commas) between digits, left to right; often empty
+     */
+    public record Row(List<Segment> digits, List<Rectangle> points) {
+        public Row {
+            digits = List.copyOf(digits);
+            points = points.stream().map(Rectangle::new).toList();
+        }
+    }
+
+    /** The digits of {@code ink}, left to right, points left out. */
     public static List<Segment> segment(InkImage ink) {
+        return row(ink).digits();
+    }
+
+    /** The digits of {@code ink}, left to right, and the points between them. */
+    public static Row row(InkImage ink) {
         List<InkImage.Component> sorted = new ArrayList<>(ink.components());
         sorted.sort(Comparator.comparingInt(c -> c.bounds().x));
         List<List<InkImage.Component>> groups = new ArrayList<>();
@@ -55,6 +79,7 @@ public final class NumberSegmenter {
             }
         }
         int rowHeight = groups.stream().mapToInt(g -> InkImage.bounds(g).height).max().orElse(1);
+        List<Rectangle> points = points(groups, rowHeight);
         mergeSmallPieces(groups, rowHeight);
         // A digit's usual width in this row; narrow ones (a 1) do not count, or every 0 would look like two digits.
         int[] widths = groups.stream().map(InkImage::bounds).filter(b -> b.width >= 0.45 * b.height)
@@ -82,7 +107,52 @@ public final class NumberSegmenter {
                 out.add(new Segment(List.copyOf(group), box));
             }
         }
-        return out;
+        return new Row(out, points);
+    }
+
+    /**
+     * Takes the decimal points out of {@code groups} (sorted by left edge) and returns their boxes: a group no more
+     * than {@value #POINT} of the row's height tall and wide, whose top lies in the lowest {@value #POINT_LOW} of the
+     * row (a 5's or a 7's bar lies at the top), with a group as tall as a digit somewhere on each side and paper
+     * between it and its neighbours on both sides.
+     */
+    private static List<Rectangle> points(List<List<InkImage.Component>> groups, int rowHeight) {
+        int top = Integer.MAX_VALUE;
+        int bottom = 0;
+        for (List<InkImage.Component> g : groups) {
+            Rectangle b = InkImage.bounds(g);
+            if (b.height >= PIECE_HEIGHT * rowHeight) {
+                top = Math.min(top, b.y);
+                bottom = Math.max(bottom, b.y + b.height);
+            }
+        }
+        List<Rectangle> points = new ArrayList<>();
+        for (int i = 1; i < groups.size() - 1; i++) {
+            Rectangle b = InkImage.bounds(groups.get(i));
+            Rectangle before = InkImage.bounds(groups.get(i - 1));
+            Rectangle after = InkImage.bounds(groups.get(i + 1));
+            boolean small = b.height <= POINT * rowHeight && b.width <= POINT * rowHeight;
+            boolean low = b.y >= bottom - POINT_LOW * (bottom - top);
+            boolean apart = before.x + before.width <= b.x && b.x + b.width <= after.x;
+            if (small && low && apart && tallOnBothSides(groups, i, rowHeight)) {
+                points.add(b);
+                groups.remove(i);
+                i--;
+            }
+        }
+        return points;
+    }
+
+    private static boolean tallOnBothSides(List<List<InkImage.Component>> groups, int i, int rowHeight) {
+        boolean left = false;
+        boolean right = false;
+        for (int j = 0; j < groups.size(); j++) {
+            if (j != i && InkImage.bounds(groups.get(j)).height >= PIECE_HEIGHT * rowHeight) {
+                left |= j < i;
+                right |= j > i;
+            }
+        }
+        return left && right;
     }
 
     /**
