@@ -15,8 +15,9 @@ import java.util.Objects;
  *   <li>{@link Polarity}: which signal is ink and which way it departs from the paper, as an ink map;</li>
  *   <li>{@link Background}: the paper's level (uneven light, shadows) taken away by a white top-hat;</li>
  *   <li>{@link Threshold}: Otsu's threshold with hysteresis, the paper's noise, and the strokes' full strength;</li>
- *   <li>{@link RulingLines}: the lines of forms and exercise books (underlines, boxes) found and erased from the
- *       ink map, then the background and the threshold taken again;</li>
+ *   <li>{@link RulingLines}: the lines of forms and exercise books (underlines, boxes, a ruled or squared page)
+ *       found and erased from the ink map, then the background and the threshold taken again, and the lines
+ *       looked for once more;</li>
  *   <li>{@link Components}: the ink in 8-connected strokes, specks of noise dropped;</li>
  *   <li>{@link DigitFraming}, per digit ({@link #digit(List, Rectangle)}): crop, thin strokes thickened, scale into
  *       20x20, centre of mass at the centre of 28x28.</li>
@@ -24,6 +25,8 @@ import java.util.Objects;
  * Single digits use all the strokes; {@link NumberSegmenter} groups them into the digits of a number first.
  */
 public final class InkImage {
+    /** How many times ruling lines are looked for, each after the last ones found were erased. */
+    static final int LOOKS = 2;
     private final Plane ink;
     private final int[] labels;
     private final List<Component> components;
@@ -61,10 +64,14 @@ public final class InkImage {
         Plane inkMap = Polarity.inkMap(channels);
         Plane lifted = Background.subtract(inkMap);
         Threshold threshold = threshold(inkMap, lifted);
+        // Lines found are erased and the background taken again; a second look finds the lines that the first
+        // background, measured with the lines' width in it, broke up near the writing (squared paper).
         boolean[] lines = RulingLines.find(threshold);
-        if (lines != null) {
-            lifted = Background.subtract(RulingLines.erase(inkMap, lifted, lines));
+        for (int look = 1; lines != null; look++) {
+            inkMap = RulingLines.erase(inkMap, lifted, lines);
+            lifted = Background.subtract(inkMap);
             threshold = Threshold.of(lifted);
+            lines = look < LOOKS ? RulingLines.find(threshold, 1) : null;
         }
         Components.Labelled strokes = Components.of(threshold);
         return new InkImage(strength(threshold), strokes.labels(), strokes.components());

@@ -22,6 +22,8 @@ import java.util.List;
  *   <li>A line may slant (up to {@value #MAX_SLOPE}) as long as each of its rows still runs half the ink's width:
  *       a 5-pixel stroke across two digits 100 pixels tall may rise about 7 pixels over its length. Steeper
  *       lines are left in.</li>
+ *   <li>The <b>rules of a ruled or squared page</b>: {@value #RULES} or more straight, thin lines, each across
+ *       {@value #PAGE} of the image, in either direction, wherever the writing lies ({@link #ruled}).</li>
  *   <li>A <b>box</b>: two such bands, top and bottom, of the same extent, joined at both ends by straight vertical
  *       runs, with ink inside; all four sides go.</li>
  * </ul>
@@ -42,6 +44,12 @@ final class RulingLines {
     static final double STRAIGHT = 0.7;
     /** The most of the other ink that may lie beyond the line, as a share of its pixels. */
     static final double BEYOND = 0.05;
+    /** Lines across this share of the image, {@value #RULES} or more of them, are a ruled page's rules. */
+    static final double PAGE = 0.9;
+    /** The fewest lines across the image that make a ruled page. */
+    static final int RULES = 3;
+    /** A rule's greatest thickness, as a share of its length. */
+    static final double RULE_THICKNESS = 0.04;
     /** The steepest slant of a line, as rise over run (about 6 degrees). */
     static final double MAX_SLOPE = 0.1;
     /** The least share of its columns a slanted line covers. */
@@ -146,6 +154,14 @@ final class RulingLines {
      * none, or when taking them out would leave no ink.
      */
     static boolean[] find(Threshold t) {
+        return find(t, RULES);
+    }
+
+    /**
+     * As {@link #find(Threshold)}, with {@code rules} lines across the image enough to make a ruled page: fewer on a
+     * second look, once a ruled page's other rules are gone.
+     */
+    static boolean[] find(Threshold t, int rules) {
         Plane ink = t.ink();
         int w = ink.width();
         int h = ink.height();
@@ -165,8 +181,24 @@ final class RulingLines {
             return null;
         }
         List<Band> bands = bands(mask, w, h, minRun).stream().map(b -> grown(b, mask, w, h)).toList();
-        if (bands.isEmpty()) {
-            return null;
+        boolean[] remove = new boolean[v.length];
+        boolean any = ruled(bands, mask, w, h, remove, rules);
+        // A squared page's columns: the same on the ink turned on its side, its horizontal rules already gone (so
+        // that where rules cross nothing is left standing).
+        boolean[] rest = mask.clone();
+        for (int i = 0; i < rest.length; i++) {
+            rest[i] &= !remove[i];
+        }
+        boolean[] turned = transposed(rest, w, h);
+        boolean[] removeTurned = new boolean[v.length];
+        List<Band> columns = bands(turned, h, w, (int) Math.ceil(PAGE * h)).stream()
+                .map(b -> grown(b, turned, h, w)).toList();
+        if (ruled(columns, turned, h, w, removeTurned, rules)) {
+            boolean[] back = transposed(removeTurned, h, w);
+            for (int i = 0; i < remove.length; i++) {
+                remove[i] |= back[i];
+            }
+            any = true;
         }
         // Ink per row, summed from the top: what lies above, below and between lines in O(1) each, so that the
         // stage stays linear in the pixels however many lines a page has.
@@ -180,8 +212,6 @@ final class RulingLines {
             }
             rowsAbove[y + 1] = rowsAbove[y] + n;
         }
-        boolean[] remove = new boolean[v.length];
-        boolean any = false;
         int[] joinChecks = {MAX_JOIN_CHECKS};
         for (Band band : bands) {
             if (isLine(band, mask, rowsAbove, w, h, joinChecks)) {
@@ -216,6 +246,37 @@ final class RulingLines {
                         }
                     }
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Marks the rules of a ruled or squared page: when at least {@code rules} straight, thin bands each run across
+     * {@value #PAGE} of the image, they are the paper's printing wherever the writing lies (above, below or across
+     * them), and all go. A digit has no such lines, however tightly it is cropped: at most one or two strokes of
+     * it (a 7's bar, a 1's stem) run across the crop.
+     *
+     * @return whether any were marked
+     */
+    private static boolean ruled(List<Band> bands, boolean[] mask, int w, int h, boolean[] remove, int rules) {
+        List<Band> across = bands.stream().filter(b -> b.length() >= PAGE * w && straight(b)
+                && b.thickness() <= Math.max(2, RULE_THICKNESS * b.length())).toList();
+        if (across.isEmpty() || across.size() < rules) {
+            return false;
+        }
+        for (Band rule : across) {
+            mark(rule, mask, w, h, remove);
+        }
+        return true;
+    }
+
+    /** {@code mask} of {@code w x h} with rows and columns swapped ({@code h x w}). */
+    private static boolean[] transposed(boolean[] mask, int w, int h) {
+        boolean[] out = new boolean[mask.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                out[x * h + y] = mask[y * w + x];
             }
         }
         return out;
