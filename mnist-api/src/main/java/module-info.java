@@ -20,6 +20,8 @@ module io.mnist.api {
     requires io.jhdf;
     // ONNX export: the runtime of the classes generated from ONNX's schema (its jar's Automatic-Module-Name).
     requires com.google.protobuf;
+    // EngineLogs quiets engine loggers under slf4j-jdk14, which brings java.logging with it.
+    requires static java.logging;
 
     exports io.mnist.api;
     exports io.mnist.api.spi;

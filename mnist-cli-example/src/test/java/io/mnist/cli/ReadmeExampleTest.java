@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -127,6 +128,31 @@ class ReadmeExampleTest {
                 .matches("7 \\((0\\.9\\d*|1\\.0)\\)");
         assertThat(lines.subList(0, lines.size() - 1)).as("with no SLF4J binding only SLF4J's own notice, no engine")
                 .allMatch(line -> line.startsWith("SLF4J(W): "));
+
+        // An application that binds slf4j-simple at INFO: the engines' start-up lines are raised to WARN, so only the
+        // answer is printed; with -Dmnist.engineLogs=keep they are back (the test can fail).
+        String simple = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(j -> j.contains("slf4j-simple")).findFirst().orElseThrow();
+        String withBinding = project.resolve("target/classes") + File.pathSeparator + classpath + File.pathSeparator
+                + simple;
+        for (boolean keep : new boolean[] {false, true}) {
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+            if (keep) {
+                command.add("-Dmnist.engineLogs=keep");
+            }
+            command.addAll(List.of("-cp", withBinding, "ReadDigit", sample.toString()));
+            Process logged = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String text = new String(logged.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(logged.waitFor()).as("ReadDigit with slf4j-simple:%n%s", text).isZero();
+            List<String> printed = text.strip().lines().toList();
+            if (keep) {
+                assertThat(printed).as("engine lines kept on request:%n%s", text).anyMatch(l -> l.startsWith("[main] INFO"));
+            } else {
+                assertThat(printed).as("slf4j-simple at INFO prints only the answer:%n%s", text).hasSize(1);
+            }
+        }
     }
 
     /** Lays out parent, BOM and the library jars in {@code repo} as {@code mvn install} would. */

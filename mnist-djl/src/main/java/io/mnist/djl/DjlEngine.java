@@ -3,13 +3,15 @@ package io.mnist.djl;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import io.mnist.api.spi.BuildProperties;
+import io.mnist.api.spi.EngineLogs;
 import java.util.Properties;
 
 /**
  * Starts DJL's PyTorch engine once, offline. Natives come from the {@code pytorch-native-cpu} and
  * {@code pytorch-jni} jars on the classpath and are unpacked into {@code ~/.djl.ai/pytorch} (redirect with the
  * {@code ENGINE_CACHE_DIR} or {@code DJL_CACHE_DIR} environment variable or system property). Unless set already,
- * it sets {@code ai.djl.offline=true} and {@value #GRAPH_OPTIMIZER}{@code =false} (README, "Process-wide settings").
+ * it sets {@code ai.djl.offline=true} and {@value #GRAPH_OPTIMIZER}{@code =false}, and raises DJL's start-up loggers
+ * to WARN where the application has not configured them ({@link EngineLogs}; README, "Process-wide settings").
  */
 final class DjlEngine {
     /** The DJL engine name. */
@@ -38,6 +40,11 @@ final class DjlEngine {
                     if (System.getProperty(GRAPH_OPTIMIZER) == null) {
                         System.setProperty(GRAPH_OPTIMIZER, "false");
                     }
+                    // Which natives jar was found and the thread counts, at INFO on every start.
+                    EngineLogs.quiet("ai.djl.util.Platform", "ai.djl.pytorch.engine.PtEngine");
+                    // DJL probes for CUDA whatever build it runs, and warns on a machine with a CUDA runtime but no
+                    // usable driver; this backend runs PyTorch's CPU build, which never uses it.
+                    EngineLogs.quietWarnings("ai.djl.util.cuda.CudaUtils");
                     try {
                         e = Engine.getEngine(NAME);
                     } catch (EngineException | IllegalArgumentException ex) {

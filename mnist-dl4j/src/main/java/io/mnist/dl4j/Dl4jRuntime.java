@@ -2,6 +2,7 @@ package io.mnist.dl4j;
 
 import com.sun.jna.Function;
 import io.mnist.api.spi.BuildProperties;
+import io.mnist.api.spi.EngineLogs;
 import java.util.Properties;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -59,6 +60,9 @@ final class Dl4jRuntime {
                 if (System.getProperty(LOG_INITIALIZATION) == null) {
                     System.setProperty(LOG_INITIALIZATION, "false");
                 }
+                // The CPU's vector level, and each network's workspace modes, at INFO on every start.
+                EngineLogs.quiet("org.nd4j.linalg.cpu.nativecpu.CpuNDArrayFactory",
+                        "org.deeplearning4j.nn.multilayer.MultiLayerNetwork");
                 if (System.getProperty(MAX_PHYSICAL_BYTES) == null) {
                     System.setProperty(MAX_PHYSICAL_BYTES, "0");
                 }
