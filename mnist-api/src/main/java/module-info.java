@@ -5,8 +5,8 @@
  *
  * <p>Exported: {@code io.mnist.api} (classifiers, training, values), {@code io.mnist.api.spi} (for backend
  * authors), {@code io.mnist.api.data} (MNIST files), {@code io.mnist.api.image} (preprocessing),
- * {@code io.mnist.api.model} (model files and their errors), {@code io.mnist.api.keras} (Keras import) and
- * {@code io.mnist.api.onnx} (ONNX export). {@code io.mnist.api.internal} and {@code io.mnist.api.internal.onnx}
+ * {@code io.mnist.api.model} (model files and their errors), {@code io.mnist.api.keras} (Keras import),
+ * {@code io.mnist.api.onnx} (ONNX export) and {@code io.mnist.api.ood} (the not-a-digit detector). {@code io.mnist.api.internal} and {@code io.mnist.api.internal.onnx}
  * (classes generated from ONNX's schema) stay inside.
  */
 module io.mnist.api {
@@ -22,6 +22,9 @@ module io.mnist.api {
     requires com.google.protobuf;
     // EngineLogs quiets engine loggers under slf4j-jdk14, which brings java.logging with it.
     requires static java.logging;
+    // The "not a digit" score: EJML's dense eigen-decomposition (jars without a module name: derived from file names).
+    requires ejml.core;
+    requires ejml.ddense;
 
     exports io.mnist.api;
     exports io.mnist.api.spi;
@@ -30,11 +33,13 @@ module io.mnist.api {
     exports io.mnist.api.model;
     exports io.mnist.api.keras;
     exports io.mnist.api.onnx;
+    exports io.mnist.api.ood;
 
     // Jackson reads and writes the manifest's records reflectively.
     opens io.mnist.api to com.fasterxml.jackson.databind;
     opens io.mnist.api.model to com.fasterxml.jackson.databind;
     opens io.mnist.api.internal to com.fasterxml.jackson.databind;
+    opens io.mnist.api.ood to com.fasterxml.jackson.databind;
 
     uses io.mnist.api.spi.DigitBackend;
 }

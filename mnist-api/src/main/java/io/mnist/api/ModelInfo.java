@@ -1,5 +1,6 @@
 package io.mnist.api;
 
+import io.mnist.api.ood.NotADigitDetector;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,10 +21,15 @@ import java.util.Objects;
  * @param importedFrom   if the network was imported from another program's file (a Keras model): that file;
  *                       {@code null} if it was trained with this library. An imported model has no training config
  *                       ({@code training} is null) and no history.
+ * @param notADigitDetector the statistics behind {@link Prediction#outOfDistributionScore()}, fitted on training
+ *                       images; {@code null} if the model has none (saved before they existed, or imported: add
+ *                       them with {@code mnist calibrate}). Kept in the model file's entry
+ *                       {@value io.mnist.api.ood.NotADigitDetector#ENTRY}, not in its manifest.
  */
 public record ModelInfo(String backend, String backendVersion, NetworkSpec network, long parameterCount,
                         TrainingConfig training, List<EpochResult> history, Double testAccuracy,
-                        TrainingData trainingData, Conversion convertedFrom, ImportSource importedFrom) {
+                        TrainingData trainingData, Conversion convertedFrom, ImportSource importedFrom,
+                        NotADigitDetector notADigitDetector) {
     /**
      * Checks the required parts.
      *
@@ -34,6 +40,27 @@ public record ModelInfo(String backend, String backendVersion, NetworkSpec netwo
         Objects.requireNonNull(backendVersion, "backendVersion");
         Objects.requireNonNull(network, "network");
         history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /**
+     * A model without a not-a-digit detector.
+     *
+     * @param backend        the backend's name
+     * @param backendVersion the backend's engine version
+     * @param network        the network
+     * @param parameterCount trainable parameters, as the engine counts them
+     * @param training       the recipe it was trained with, or {@code null} if imported
+     * @param history        one entry per trained epoch
+     * @param testAccuracy   accuracy on the validation set after the last epoch, or {@code null}
+     * @param trainingData   which images it was trained on, or {@code null}
+     * @param convertedFrom  the backend the weights were trained on, or {@code null}
+     * @param importedFrom   the file it was imported from, or {@code null}
+     */
+    public ModelInfo(String backend, String backendVersion, NetworkSpec network, long parameterCount,
+                     TrainingConfig training, List<EpochResult> history, Double testAccuracy,
+                     TrainingData trainingData, Conversion convertedFrom, ImportSource importedFrom) {
+        this(backend, backendVersion, network, parameterCount, training, history, testAccuracy, trainingData,
+                convertedFrom, importedFrom, null);
     }
 
     /**
@@ -103,7 +130,8 @@ public record ModelInfo(String backend, String backendVersion, NetworkSpec netwo
     public ModelInfo convertedTo(String toBackend, String toBackendVersion, long toParameterCount,
                                  Conversion.Check check) {
         return new ModelInfo(toBackend, toBackendVersion, network, toParameterCount, training, history, testAccuracy,
-                trainingData, new Conversion(backend, backendVersion, check, convertedFrom), importedFrom);
+                trainingData, new Conversion(backend, backendVersion, check, convertedFrom), importedFrom,
+                notADigitDetector);
     }
 
     /**
@@ -114,6 +142,18 @@ public record ModelInfo(String backend, String backendVersion, NetworkSpec netwo
      */
     public ModelInfo withTestAccuracy(Double accuracy) {
         return new ModelInfo(backend, backendVersion, network, parameterCount, training, history, accuracy,
-                trainingData, convertedFrom, importedFrom);
+                trainingData, convertedFrom, importedFrom, notADigitDetector);
+    }
+
+    /**
+     * This model info with {@code detector} as its not-a-digit detector (the network is the same: the detector's
+     * statistics come from training images, its confidence threshold from this network's predictions).
+     *
+     * @param detector the detector, or {@code null} for none
+     * @return a copy with that detector
+     */
+    public ModelInfo withNotADigitDetector(NotADigitDetector detector) {
+        return new ModelInfo(backend, backendVersion, network, parameterCount, training, history, testAccuracy,
+                trainingData, convertedFrom, importedFrom, detector);
     }
 }

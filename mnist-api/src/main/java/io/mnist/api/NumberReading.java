@@ -71,6 +71,23 @@ public record NumberReading(String text, List<Digit> digits, double segmentation
         return c;
     }
 
+    /**
+     * The largest {@link Prediction#outOfDistributionScore()} of the digits: how unlike a digit the least digit-like
+     * of them is, 1 being the model's threshold; {@link Double#NaN} if the model has no not-a-digit statistics.
+     */
+    public double outOfDistributionScore() {
+        double worst = digits.isEmpty() ? Double.NaN : 0;
+        for (Digit d : digits) {
+            worst = Math.max(worst, d.prediction().outOfDistributionScore());
+        }
+        return worst;
+    }
+
+    /** True if any of the digits is probably not a digit ({@link Prediction#notADigit()}). */
+    public boolean containsNonDigit() {
+        return digits.stream().anyMatch(d -> d.prediction().notADigit());
+    }
+
     /** True if the whole number is at least {@code threshold} sure. */
     public boolean isConfident(double threshold) {
         return confidence() >= threshold;

@@ -10,17 +10,26 @@ import java.util.Arrays;
  * "not a digit" class, say): then classes 0-9 are still the digits, {@link #digit()} is the most probable digit,
  * and {@link #otherProbability()} is what the model gives to the classes that are not digits.
  *
- * @param digit         the most probable digit, 0..9
- * @param confidence    the probability of {@code digit}
- * @param probabilities one probability per class, at least ten, summing to about 1; index {@code d < 10} is the
- *                      digit {@code d} (copied; do not rely on identity)
+ * <p>A high confidence does not mean the image is a digit: a network trained on digits gives a letter "X" or a
+ * stain a digit too, often at 99%. {@link #outOfDistributionScore()} and {@link #notADigit()} say whether the image
+ * looks like a digit at all, when the model file holds the statistics for it
+ * ({@link io.mnist.api.ModelInfo#notADigitDetector()}).
+ *
+ * @param digit                  the most probable digit, 0..9
+ * @param confidence             the probability of {@code digit}
+ * @param probabilities          one probability per class, at least ten, summing to about 1; index {@code d < 10}
+ *                               is the digit {@code d} (copied; do not rely on identity)
+ * @param outOfDistributionScore how unlike the MNIST digits the image is, in [0, infinity), 1 being the calibrated
+ *                               threshold; {@link Double#NaN} when the model has no statistics to tell (see
+ *                               {@link #outOfDistributionScore()})
  */
-public record Prediction(int digit, float confidence, float[] probabilities) {
+public record Prediction(int digit, float confidence, float[] probabilities, double outOfDistributionScore) {
 
     /**
      * Checks the shape.
      *
-     * @throws IllegalArgumentException if there are fewer than ten probabilities or {@code digit} is not 0..9
+     * @throws IllegalArgumentException if there are fewer than ten probabilities, {@code digit} is not 0..9 or the
+     *                                  score is negative ({@code NaN} is allowed: no score)
      */
     public Prediction {
         if (probabilities.length < 10) {
@@ -30,7 +39,63 @@ public record Prediction(int digit, float confidence, float[] probabilities) {
         if (digit < 0 || digit > 9) {
             throw new IllegalArgumentException("digit must be 0..9, got " + digit);
         }
+        if (outOfDistributionScore < 0) {
+            throw new IllegalArgumentException("outOfDistributionScore must be at least 0 or NaN, got "
+                    + outOfDistributionScore);
+        }
         probabilities = probabilities.clone();
+    }
+
+    /**
+     * A prediction without an out-of-distribution score ({@link Double#NaN}).
+     *
+     * @throws IllegalArgumentException if there are fewer than ten probabilities or {@code digit} is not 0..9
+     */
+    public Prediction(int digit, float confidence, float[] probabilities) {
+        this(digit, confidence, probabilities, Double.NaN);
+    }
+
+    /**
+     * How unlike the MNIST training digits the image is: 0 for a typical digit, 1 at the model's calibrated
+     * threshold, higher the less it looks like a digit; {@link Double#NaN} if the model file has no not-a-digit
+     * statistics (models saved before they existed, imported ones; add them with {@code mnist calibrate}).
+     *
+     * <p>It is the larger of two ratios (see {@link io.mnist.api.ood.NotADigitDetector}): the image's distance from
+     * the pixel subspace of the predicted digit over its threshold, and {@code 1 - confidence} over its threshold.
+     * The thresholds are set on MNIST training images held apart from those the statistics were fitted on, to
+     * reject 1% of them; on the 10,000 MNIST test images the bundled models' score rejects 1.35% (README and
+     * RELIABILITY.md give the rates on real handwriting, letters, stains and scribbles).
+     *
+     * @return the score in [0, infinity), or NaN when unavailable
+     */
+    @Override
+    public double outOfDistributionScore() {
+        return outOfDistributionScore;
+    }
+
+    /** Whether this prediction carries an {@link #outOfDistributionScore()} (the model has the statistics). */
+    public boolean hasOutOfDistributionScore() {
+        return !Double.isNaN(outOfDistributionScore);
+    }
+
+    /**
+     * Whether the image is probably not a digit at all (a letter, a stain, a scribble): its
+     * {@link #outOfDistributionScore()} is above 1, the threshold calibrated to reject 1% of MNIST digits. False when
+     * the score is unavailable: no statistics, no verdict.
+     */
+    public boolean notADigit() {
+        return outOfDistributionScore > 1;
+    }
+
+    /**
+     * This prediction with {@code score} as its {@link #outOfDistributionScore()}.
+     *
+     * @param score in [0, infinity), or NaN for none
+     * @return a copy with that score
+     * @throws IllegalArgumentException if {@code score} is negative
+     */
+    public Prediction withOutOfDistributionScore(double score) {
+        return new Prediction(digit, confidence, probabilities, score);
     }
 
     /** Builds a prediction from ten probabilities, choosing the most probable digit (the lowest on a tie). */
@@ -97,7 +162,8 @@ public record Prediction(int digit, float confidence, float[] probabilities) {
     @Override
     public boolean equals(Object o) {
         return o instanceof Prediction p && p.digit == digit && Float.compare(p.confidence, confidence) == 0
-                && Arrays.equals(p.probabilities, probabilities);
+                && Arrays.equals(p.probabilities, probabilities)
+                && Double.compare(p.outOfDistributionScore, outOfDistributionScore) == 0;
     }
 
     @Override
@@ -107,7 +173,10 @@ public record Prediction(int digit, float confidence, float[] probabilities) {
 
     @Override
     public String toString() {
-        return String.format("Prediction[digit=%d, confidence=%.4f]", digit, confidence);
+        return hasOutOfDistributionScore()
+                ? String.format("Prediction[digit=%d, confidence=%.4f, outOfDistributionScore=%.3f%s]", digit,
+                        confidence, outOfDistributionScore, notADigit() ? ", not a digit" : "")
+                : String.format("Prediction[digit=%d, confidence=%.4f]", digit, confidence);
     }
 
     /**

@@ -50,7 +50,7 @@ class ModuleDescriptorTest {
                 .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
         assertThat(exported).containsExactlyInAnyOrder("io.mnist.api", "io.mnist.api.spi", "io.mnist.api.data",
                 "io.mnist.api.image", "io.mnist.api.model", "io.mnist.api.keras",
-                "io.mnist.api.onnx");
+                "io.mnist.api.onnx", "io.mnist.api.ood");
         assertThat(packages()).as("every package is either exported or internal")
                 .containsExactlyInAnyOrderElementsOf(union(exported, Set.of("io.mnist.api.internal",
                         "io.mnist.api.internal.onnx")));

@@ -27,7 +27,7 @@ import picocli.CommandLine.ScopeType;
         description = "Handwritten digit recognition on the JVM: data, training, evaluation, prediction.",
         subcommands = {DataCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
                 DemoCommand.class, BenchCommand.class, ConvertCommand.class, TestSetCommand.class, PreprocessCommand.class,
-                ImportCommand.class, DoctorCommand.class, ServeCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+                ImportCommand.class, CalibrateCommand.class, DoctorCommand.class, ServeCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class MnistCli {
     /** Exit code when some inputs failed but the rest were processed. */
     public static final int EXIT_PARTIAL = 1;

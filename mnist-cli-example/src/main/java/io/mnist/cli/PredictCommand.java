@@ -62,6 +62,24 @@ final class PredictCommand extends Subcommand {
         String answer() {
             return reading != null ? reading.text() : String.valueOf(prediction.digit());
         }
+
+        /** The out-of-distribution score (the largest of a number's digits), NaN if the model has none. */
+        double outOfDistributionScore() {
+            return reading != null ? reading.outOfDistributionScore() : prediction.outOfDistributionScore();
+        }
+
+        /** Whether the image (or one of a number's digits) is probably not a digit. */
+        boolean notADigit() {
+            return reading != null ? reading.containsNonDigit() : prediction.notADigit();
+        }
+    }
+
+    /** What a text row says after the answer when the image is probably not a digit. */
+    static final String NOT_A_DIGIT = "not a digit?";
+
+    /** A score for CSV: empty when the model has none. */
+    private static String score(double value) {
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.3f", value);
     }
 
     @Override
@@ -202,14 +220,15 @@ final class PredictCommand extends Subcommand {
             case csv -> {
                 try {
                     CSVPrinter csv = CSV.print(out);
-                    csv.printRecord("file", what, "confidence");
+                    csv.printRecord("file", what, "confidence", "ood_score", "not_a_digit");
                     for (Row r : rows) {
                         if (r.error() != null) {
-                            csv.printRecord(safe(r.file()), "error", "");
+                            csv.printRecord(safe(r.file()), "error", "", "", "");
                         } else {
                             boolean sure = r.confidence() >= minConfidence;
                             csv.printRecord(safe(r.file()), sure ? r.answer() : "?",
-                                    String.format(Locale.ROOT, "%.4f", r.confidence()));
+                                    String.format(Locale.ROOT, "%.4f", r.confidence()),
+                                    score(r.outOfDistributionScore()), r.notADigit());
                         }
                     }
                     csv.flush();
@@ -228,10 +247,20 @@ final class PredictCommand extends Subcommand {
                         m.put(what, number ? r.answer() : r.prediction().digit());
                         m.put("confidence", r.confidence());
                         m.put("uncertain", r.confidence() < minConfidence);
+                        m.put("ood_score", Double.isNaN(r.outOfDistributionScore()) ? null
+                                : r.outOfDistributionScore());
+                        m.put("not_a_digit", r.notADigit());
                         if (number) {
-                            m.put("digits", r.reading().digits().stream().map(d -> Map.of(
-                                    "digit", d.prediction().digit(), "confidence", d.prediction().confidence(),
-                                    "box", List.of(d.box().x, d.box().y, d.box().width, d.box().height))).toList());
+                            m.put("digits", r.reading().digits().stream().map(d -> {
+                                Map<String, Object> digit = new LinkedHashMap<>();
+                                digit.put("digit", d.prediction().digit());
+                                digit.put("confidence", d.prediction().confidence());
+                                digit.put("box", List.of(d.box().x, d.box().y, d.box().width, d.box().height));
+                                double ood = d.prediction().outOfDistributionScore();
+                                digit.put("ood_score", Double.isNaN(ood) ? null : ood);
+                                digit.put("not_a_digit", d.prediction().notADigit());
+                                return digit;
+                            }).toList());
                         } else {
                             m.put("probabilities", r.prediction().probabilities());
                         }
@@ -252,11 +281,11 @@ final class PredictCommand extends Subcommand {
                     if (r.error() != null) {
                         out.printf("%-" + width + "s  error: %s%n", r.file(), r.error());
                     } else if (r.confidence() < minConfidence) {
-                        out.printf(Locale.ROOT, "%-" + width + "s  ?  (uncertain: best guess %s at %.1f%%)%n",
-                                r.file(), r.answer(), 100 * r.confidence());
+                        out.printf(Locale.ROOT, "%-" + width + "s  ?  (uncertain: best guess %s at %.1f%%)%s%n",
+                                r.file(), r.answer(), 100 * r.confidence(), r.notADigit() ? "  " + NOT_A_DIGIT : "");
                     } else {
-                        out.printf(Locale.ROOT, "%-" + width + "s  %s  (%.1f%%)%n", r.file(), r.answer(),
-                                100 * r.confidence());
+                        out.printf(Locale.ROOT, "%-" + width + "s  %s  (%.1f%%)%s%n", r.file(), r.answer(),
+                                100 * r.confidence(), r.notADigit() ? "  " + NOT_A_DIGIT : "");
                     }
                 }
                 if (score != null) {

@@ -108,7 +108,7 @@ class MnistCliTest {
         Run r = run("predict", "--model", model.toString(), "--format", "csv", images.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = r.out().strip().lines().toList();
-        assertThat(lines.get(0)).isEqualTo("file,digit,confidence");
+        assertThat(lines.get(0)).isEqualTo("file,digit,confidence,ood_score,not_a_digit");
         assertThat(lines).hasSize(21);
         int right = 0;
         for (String line : lines.subList(1, lines.size())) {
@@ -177,7 +177,7 @@ class MnistCliTest {
         Run r = run("predict", "--number", "--format", "csv", numbers.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = r.out().strip().lines().toList();
-        assertThat(lines.get(0)).isEqualTo("file,number,confidence");
+        assertThat(lines.get(0)).isEqualTo("file,number,confidence,ood_score,not_a_digit");
         assertThat(lines).hasSize(7);
         int exact = 0;
         for (String line : lines.subList(1, lines.size())) {

@@ -39,6 +39,7 @@ public final class ManifestJson {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .addMixIn(NetworkSpec.class, NetworkSpecMixIn.class)
+            .addMixIn(io.mnist.api.ModelInfo.class, ModelInfoMixIn.class)
             .addMixIn(NetworkSpec.Layer.class, LayerMixIn.class)
             .registerModule(new SimpleModule("mnist-manifest")
                     .addDeserializer(NetworkSpec.class, new NetworkSpecDeserializer())
@@ -71,6 +72,12 @@ public final class ManifestJson {
 
         @JsonIgnore
         abstract java.util.List<int[]> inputShapes();
+    }
+
+    /** The not-a-digit detector has an entry of its own (binary, about 660 kB), not a place in the manifest. */
+    abstract static class ModelInfoMixIn {
+        @JsonIgnore
+        abstract io.mnist.api.ood.NotADigitDetector notADigitDetector();
     }
 
     /** A layer is written with its kind as {@code "type"}. */

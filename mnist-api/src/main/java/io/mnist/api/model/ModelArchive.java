@@ -5,7 +5,9 @@ import java.util.Set;
 
 /**
  * A model file read and verified by {@link ModelFile}: the manifest and the bytes of every other entry, each
- * already checked against the manifest's SHA-256. A backend builds its classifier from this.
+ * already checked against the manifest's SHA-256. A backend builds its classifier from this. The not-a-digit
+ * detector's entry, if the file has one, is not among {@code entries}: it is read into the manifest's
+ * {@link io.mnist.api.ModelInfo#notADigitDetector()}.
  *
  * @param source   where it was read from, for messages
  * @param manifest the manifest

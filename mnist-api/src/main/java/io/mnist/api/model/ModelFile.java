@@ -7,6 +7,7 @@ import io.mnist.api.ModelInfo;
 import io.mnist.api.NetworkSpec;
 import io.mnist.api.data.Sha256;
 import io.mnist.api.internal.ManifestJson;
+import io.mnist.api.ood.NotADigitDetector;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,9 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Reads and writes model files: a zip whose first entry is {@code manifest.json} ({@link ModelManifest}),
- * followed by the backend's weight entries, each recorded in the manifest by its SHA-256.
+ * followed by the backend's weight entries, each recorded in the manifest by its SHA-256, and optionally the
+ * not-a-digit detector ({@value NotADigitDetector#ENTRY}, read into {@link ModelInfo#notADigitDetector()}; files
+ * without it load as before, with no out-of-distribution score).
  *
  * <p>Writing goes to a temporary file beside the target, which is then moved into place, so a crash never leaves
  * half a model. Reading verifies the structure, the format version and every digest before a backend sees a byte,
@@ -51,18 +54,46 @@ public final class ModelFile {
      *
      * @param path    target; replaced if it exists
      * @param info    what the model is
-     * @param entries weight entries by name (must not include {@code manifest.json})
+     * @param entries weight entries by name (must not include {@code manifest.json}); the detector of
+     *                {@code info}, if any, is added as {@value NotADigitDetector#ENTRY}
      * @return the manifest written
      * @throws IOException if it cannot be written; an existing file at {@code path} is then left as it was
      */
     public static ModelManifest write(Path path, ModelInfo info, Map<String, byte[]> entries) throws IOException {
+        return write(path, info, entries, Provenance.current());
+    }
+
+    /**
+     * As {@link #write(Path, ModelInfo, Map)}, recording {@code provenance} rather than the current library, JVM and
+     * time: for a file rewritten without changing its network (adding a not-a-digit detector), whose weights were
+     * made then.
+     *
+     * @param path       target; replaced if it exists
+     * @param info       what the model is; its {@link ModelInfo#notADigitDetector()}, if any, is written as the
+     *                   entry {@value NotADigitDetector#ENTRY}
+     * @param entries    weight entries by name (must not include {@code manifest.json} or the detector's entry)
+     * @param provenance where and when the weights were written
+     * @return the manifest written
+     * @throws IOException if it cannot be written; an existing file at {@code path} is then left as it was
+     */
+    public static ModelManifest write(Path path, ModelInfo info, Map<String, byte[]> entries, Provenance provenance)
+            throws IOException {
         if (entries.containsKey(ModelManifest.ENTRY)) {
             throw new IllegalArgumentException(ModelManifest.ENTRY + " is reserved for the manifest");
+        }
+        if (entries.containsKey(NotADigitDetector.ENTRY)) {
+            throw new IllegalArgumentException(NotADigitDetector.ENTRY + " is written from the model info's"
+                    + " notADigitDetector");
+        }
+        if (info.notADigitDetector() != null) {
+            Map<String, byte[]> all = new LinkedHashMap<>(entries);
+            all.put(NotADigitDetector.ENTRY, info.notADigitDetector().encode());
+            entries = all;
         }
         Map<String, String> digests = new LinkedHashMap<>();
         entries.forEach((name, bytes) -> digests.put(name, Sha256.hex(bytes)));
         ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, info,
-                Provenance.current(), digests);
+                java.util.Objects.requireNonNull(provenance, "provenance"), digests);
         // The move below replaces whatever is at the path: a FIFO or a device (save to /dev/full, as root) would
         // become a regular file. Refuse those, a folder and a path under a file, naming the path.
         checkWritable(path);
@@ -304,6 +335,12 @@ public final class ModelFile {
                     + ModelManifest.ENTRY + ". Model files are written by DigitClassifier.save or 'mnist train'.");
         }
         verifyDigests(manifest, entries, source);
+        byte[] detector = entries.remove(NotADigitDetector.ENTRY);
+        if (detector != null) {
+            manifest = new ModelManifest(manifest.format(), manifest.formatVersion(), manifest.model()
+                    .withNotADigitDetector(NotADigitDetector.decode(detector, source)), manifest.provenance(),
+                    manifest.entries());
+        }
         return new ModelArchive(source, manifest, entries);
     }
 

@@ -9,6 +9,7 @@ import io.mnist.api.Prediction;
 import io.mnist.api.data.MnistDataset;
 import io.mnist.api.model.FiniteWeights;
 import io.mnist.api.model.ModelFile;
+import io.mnist.api.ood.NotADigitDetector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,14 +67,26 @@ public abstract class AbstractDigitClassifier implements DigitClassifier {
     /** Frees the engine's resources; called once, with no prediction running. */
     protected abstract void release();
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With a {@link ModelInfo#notADigitDetector()}, the prediction carries its
+     * {@link Prediction#outOfDistributionScore()}; otherwise the score is NaN.
+     */
     @Override
     public final Prediction predict(DigitImage image) {
         Objects.requireNonNull(image, "image");
         float[] pixels = new float[DigitImage.PIXELS];
         image.copyTo(pixels, 0);
-        return Prediction.fromProbabilities(guarded(pixels, 1), 0, classes);
+        return scored(Prediction.fromProbabilities(guarded(pixels, 1), 0, classes), image);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With a {@link ModelInfo#notADigitDetector()}, each prediction carries its
+     * {@link Prediction#outOfDistributionScore()}; otherwise the scores are NaN.
+     */
     @Override
     public final List<Prediction> predictAll(List<DigitImage> images) {
         List<Prediction> out = new ArrayList<>(images.size());
@@ -85,10 +98,22 @@ public abstract class AbstractDigitClassifier implements DigitClassifier {
             }
             float[] probs = guarded(n == BATCH ? pixels : java.util.Arrays.copyOf(pixels, n * DigitImage.PIXELS), n);
             for (int i = 0; i < n; i++) {
-                out.add(Prediction.fromProbabilities(probs, i * classes, classes));
+                out.add(scored(Prediction.fromProbabilities(probs, i * classes, classes), images.get(start + i)));
             }
         }
         return out;
+    }
+
+    /** {@code p} with the detector's score for {@code image}, if the model has a detector. */
+    private Prediction scored(Prediction p, DigitImage image) {
+        NotADigitDetector detector = info.notADigitDetector();
+        if (detector == null) {
+            return p;
+        }
+        // The pixels given to guarded() were scaled in place; the detector reads the image as it is, in [0, 1].
+        float[] pixels = new float[DigitImage.PIXELS];
+        image.copyTo(pixels, 0);
+        return p.withOutOfDistributionScore(detector.score(pixels, 0, p));
     }
 
     @Override

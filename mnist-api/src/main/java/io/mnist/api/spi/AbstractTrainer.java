@@ -5,6 +5,7 @@ import io.mnist.api.DigitImage;
 import io.mnist.api.EpochResult;
 import io.mnist.api.Evaluation;
 import io.mnist.api.ModelInfo;
+import io.mnist.api.Prediction;
 import io.mnist.api.Trainer;
 import io.mnist.api.TrainingConfig;
 import io.mnist.api.TrainingData;
@@ -12,6 +13,7 @@ import io.mnist.api.TrainingDivergedException;
 import io.mnist.api.TrainingListener;
 import io.mnist.api.data.MnistDataset;
 import io.mnist.api.image.Augmenter;
+import io.mnist.api.ood.NotADigitDetector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,7 +23,8 @@ import java.util.SplittableRandom;
 /**
  * The training loop every backend shares: seeded shuffling, batching, validation after each epoch, history, and
  * the listener events, so callers see the same events in the same order whatever the engine. A backend supplies
- * a {@link Session} that builds its network and runs single optimisation steps.
+ * a {@link Session} that builds its network and runs single optimisation steps. After the last epoch it fits the
+ * model's {@link NotADigitDetector} on the training images (about 40 s for MNIST's 60,000 on two cores).
  */
 public abstract class AbstractTrainer implements Trainer {
     /** Keeps the augmentation's random draws apart from the shuffling's, both derived from the config's seed. */
@@ -160,11 +163,42 @@ public abstract class AbstractTrainer implements Trainer {
             double last = history.get(history.size() - 1).testAccuracy();
             ModelInfo info = new ModelInfo(backend.name(), backend.engineVersion(), config.network(),
                     session.parameterCount(), config, history, Double.isNaN(last) ? null : last,
-                    TrainingData.of(train));
+                    TrainingData.of(train)).withNotADigitDetector(notADigitDetector(train, session));
             DigitClassifier classifier = session.toClassifier(info);
             listener.onTrainingEnd(info);
             return classifier;
         }
+    }
+
+    /**
+     * The not-a-digit detector of the trained network: subspaces fitted on the first eleven twelfths of the training
+     * images, thresholds set on the last twelfth ({@link NotADigitDetector#CALIBRATION_SHARE}) with the network's own
+     * predictions, to reject {@link NotADigitDetector#DEFAULT_FALSE_REJECT_RATE} of them. {@code null} (the model
+     * then has no out-of-distribution score) when the fitting part lacks two images of some digit.
+     */
+    private NotADigitDetector notADigitDetector(MnistDataset train, Session session) {
+        int calibrationSize = Math.max(1, train.size() / NotADigitDetector.CALIBRATION_SHARE);
+        MnistDataset fit = train.slice(0, train.size() - calibrationSize);
+        MnistDataset calibration = train.slice(train.size() - calibrationSize, train.size());
+        int[] counts = new int[10];
+        for (int i = 0; i < fit.size(); i++) {
+            counts[fit.label(i)]++;
+        }
+        for (int count : counts) {
+            if (count < 2) {
+                return null;
+            }
+        }
+        int classes = config.network().classes();
+        Inference inference = (px, count) -> session.predict(
+                InputScale.apply(config.network(), px, count * DigitImage.PIXELS), count);
+        float[] probabilities = inference.probabilities(calibration, classes);
+        List<Prediction> predictions = new ArrayList<>(calibration.size());
+        for (int i = 0; i < calibration.size(); i++) {
+            predictions.add(Prediction.fromProbabilities(probabilities, i * classes, classes));
+        }
+        return NotADigitDetector.fit(fit, calibration, predictions, NotADigitDetector.DEFAULT_COMPONENTS,
+                NotADigitDetector.DEFAULT_FALSE_REJECT_RATE);
     }
 
     private static void shuffle(int[] order, Random random) {

@@ -23,7 +23,8 @@ class ContractKitTest {
         return List.of(
                 Arguments.of(MiscountsParametersContract.class, "seedNetworkHasTheSeedParameterCount"),
                 Arguments.of(ForgetfulContract.class, "twoEpochsOfTheSeedRecipeReachTheAccuracyFloor"),
-                Arguments.of(LossySaveContract.class, "saveThenLoadGivesTheSameProbabilities"),
+                Arguments.of(LossySaveContract.class, "saveThenLoadGivesTheSameProbabilities,"
+                        + "theTrainerFitsANotADigitDetectorThatSurvivesSaveAndLoad"),
                 Arguments.of(RacyContract.class, "predictionsFromEightThreadsMatchOneThread"),
                 Arguments.of(IgnoresCloseContract.class, "useAfterCloseFailsClearly"),
                 Arguments.of(LeakyContract.class, "residentMemoryStaysFlatOverManySinglePredictions"),
