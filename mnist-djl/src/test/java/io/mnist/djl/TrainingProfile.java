@@ -12,10 +12,14 @@ import java.util.Locale;
 /**
  * Where djl's training time goes: trains the seed recipe (batch 128, RMSProp, the backend's own training step) for
  * warm-up batches, then runs libtorch's profiler over the timed batches and writes its trace (Chrome trace JSON) for
- * {@code scripts/profile-training.py --trace FILE} to sum by operator. Not a test: run it with
- * {@code mvn -pl mnist-djl -am test-compile} and then
- * {@code mvn -pl mnist-djl exec:java -Dexec.mainClass=io.mnist.djl.TrainingProfile -Dexec.classpathScope=test
- * -Dexec.args="runs/profile/djl-trace.json 10 20"}.
+ * {@code scripts/profile-training.py --trace FILE} to sum by operator. Not a test; run it on this checkout's API
+ * (not an older one in {@code ~/.m2}) with
+ * <pre>
+ * mvn -pl mnist-djl -am test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
+ *     -Dmdep.includeScope=test
+ * java -cp "mnist-djl/target/test-classes:mnist-djl/target/classes:$(cat mnist-djl/target/test-classpath.txt)" \
+ *     io.mnist.djl.TrainingProfile runs/profile/djl-trace.json 10 20
+ * </pre>
  */
 public final class TrainingProfile {
     private TrainingProfile() {
