@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """The reference for `./mnist bench`: the same measurements on PyTorch, the way a Python user of this machine runs it.
 
-Needs Debian's Python and PyTorch:  sudo apt-get install python3-torch   (PyTorch 1.13, with numpy)
+Needs Debian's Python and PyTorch:  sudo apt-get install python3-torch libopenblas0-pthread   (PyTorch 1.13, with
+numpy; without OpenBLAS, Debian's alternatives give PyTorch the reference BLAS, and its dense layers and matrix
+products run many times slower: the engine field of the JSON names the BLAS)
 Usage: /usr/bin/python3 scripts/bench-pytorch.py [--quick]      the last line printed is JSON
 
 Measured as `mnist bench` measures: the seed network (conv 3x3x32, conv 3x3x64, max-pool, dropout 0.25, dense 128,
 dropout 0.5, dense 10), batch 128, RMSProp lr 0.001 with Keras' rho 0.9 and epsilon 1e-7, as many threads as cores;
-training images/s over timed batches after warm-up; batch inference in batches of 256; single-image latency on
+training images/s over timed batches after warm-up; batch inference in batches of 256 (best of 3 passes); the
+matrix product peak (torch.mm, 2048 x 2048 float32, best of 5 before and after); single-image latency on
 112x112 dark-on-light pictures including preprocessing (invert, crop to the ink, scale into 20x20, centre by centre
 of mass in 28x28: the MNIST recipe, with less care for real photos than the library's own preprocessing); cold
 start of a fresh interpreter to its first prediction with a saved model; peak resident memory of that predicting
@@ -82,6 +85,32 @@ def preprocess(picture):
     return torch.from_numpy(out / 255.0).reshape(1, 1, 28, 28)
 
 
+def matmul_gflops(size, repetitions):
+    """The best rate of torch.mm on two size x size float32 matrices, after one untimed product: as ./mnist bench."""
+    a = torch.rand(size, size) * 2 - 1
+    b = torch.rand(size, size) * 2 - 1
+    torch.mm(a, b)
+    best = float("inf")
+    for _ in range(repetitions):
+        t = time.perf_counter()
+        torch.mm(a, b)
+        best = min(best, time.perf_counter() - t)
+    return 2 * size ** 3 / best / 1e9
+
+
+def blas():
+    """Which BLAS Debian's alternatives gave this process (PyTorch's dense layers and torch.mm run on it): the
+    reference BLAS of libblas3 is about 15x slower on a matrix product than libopenblas0's here."""
+    torch.mm(torch.ones(8, 8), torch.ones(8, 8))
+    with open("/proc/self/maps") as f:
+        # The file mapped as libblas.so.3 answers sgemm, whatever else (LAPACK's OpenBLAS) is loaded beside it.
+        real = {os.path.realpath(line.split()[-1]) for line in f if "/libblas.so" in line}
+    if not real:
+        return "BLAS unknown"
+    folder = os.path.basename(os.path.dirname(sorted(real)[0]))
+    return "OpenBLAS (" + folder + ")" if "openblas" in folder else "reference BLAS" if folder == "blas" else folder
+
+
 def peak_rss_mb():
     """VmHWM, as the Java side reads it: getrusage's maxrss would carry the parent's peak across exec."""
     with open("/proc/self/status") as f:
@@ -118,6 +147,8 @@ def main():
     quick = "--quick" in sys.argv[1:]
     warm_batches, timed_batches = (3, 10) if quick else (10, 50)
     inference_images = 2560 if quick else 10000
+    inference_rounds = 2 if quick else 3
+    peak_size, peak_repetitions = (1024, 3) if quick else (2048, 5)
     latency_runs = 200 if quick else 2000
     latency_warm_up = 100 if quick else 1000  # as ./mnist bench, which lets the JIT compile preprocessing first
     cold_starts = 1 if quick else 3
@@ -128,9 +159,16 @@ def main():
     train_x = idx("train-images-idx3-ubyte")
     train_y = idx("train-labels-idx1-ubyte")
     test_x = idx("t10k-images-idx3-ubyte")
-    m = {"backend": "pytorch", "engine": "PyTorch " + torch.__version__ + " (Debian)", "threads": threads,
+    blas_name = blas()
+    if blas_name == "reference BLAS":
+        print("bench-pytorch: PyTorch runs on the reference BLAS (libblas3), which makes its dense layers and matrix"
+              " products many times slower; for the usual set-up: sudo apt-get install libopenblas0-pthread",
+              file=sys.stderr)
+    m = {"backend": "pytorch", "engine": "PyTorch " + torch.__version__ + " (Debian, " + blas_name + ")",
+         "threads": threads,
          "network": "seed", "quick": quick}
 
+    peak_before = matmul_gflops(peak_size, peak_repetitions)
     model = seed_network()
     optimizer = torch.optim.RMSprop(model.parameters(), lr=0.001, alpha=0.9, eps=1e-7)
     model.train()
@@ -155,10 +193,12 @@ def main():
     with torch.no_grad():
         for start in range(0, 1024, 256):
             model(xs[start:start + 256]).softmax(1).numpy()
-        t = time.perf_counter()
-        for start in range(0, len(xs), 256):
-            model(xs[start:start + 256]).softmax(1).numpy()
-        predict_rate = len(xs) / (time.perf_counter() - t)
+        predict_rate = 0
+        for _ in range(inference_rounds):  # best of, as ./mnist bench
+            t = time.perf_counter()
+            for start in range(0, len(xs), 256):
+                model(xs[start:start + 256]).softmax(1).numpy()
+            predict_rate = max(predict_rate, len(xs) / (time.perf_counter() - t))
     m["predict_images_per_second"] = round(predict_rate, 2)
     m["predict_gflops"] = round(2 * MACS_PER_IMAGE * predict_rate / 1e9, 2)
 
@@ -175,6 +215,11 @@ def main():
     m["latency_ms_p50"] = round(ms[int(0.5 * (latency_runs - 1))], 2)
     m["latency_ms_p99"] = round(ms[-(-99 * (latency_runs - 1) // 100)], 2)
     m["bench_rss_mb"] = peak_rss_mb()
+    peak = max(peak_before, matmul_gflops(peak_size, peak_repetitions))
+    m["matmul_peak_gflops"] = round(peak, 2)
+    m["matmul_size"] = peak_size
+    m["train_share_of_peak"] = round(m["train_gflops"] / peak, 2)
+    m["predict_share_of_peak"] = round(m["predict_gflops"] / peak, 2)
 
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "seed.pt")
@@ -200,7 +245,8 @@ def main():
     m["rss_mb"] = rss
     print(f"pytorch {torch.__version__}, {threads} threads: training {train_rate:.0f} images/s,"
           f" inference {predict_rate:.0f} images/s, latency p50 {m['latency_ms_p50']} ms"
-          f" p99 {m['latency_ms_p99']} ms, cold start {m['cold_start_ms']:.0f} ms, {rss} MB", file=sys.stderr)
+          f" p99 {m['latency_ms_p99']} ms, cold start {m['cold_start_ms']:.0f} ms, {rss} MB,"
+          f" matrix product peak {peak:.0f} GFLOP/s", file=sys.stderr)
     print(json.dumps(m))
 
 

@@ -17,6 +17,8 @@ final class BackendRegistry {
     static final String PROPERTY = "mnist.backend";
     static final String ENVIRONMENT = "MNIST_BACKEND";
     static final String DEFAULT = "djl";
+    /** The backend preferred for inference among several, when present (BENCHMARKS.md: it is the fastest). */
+    static final String INFERENCE_DEFAULT = "onnxruntime";
     static final String PREFIX = "[mnist] ";
     static final String SEE_SELECTION = "See README.md#choosing-a-backend";
     static final String ARTIFACTS = "io.mnist:mnist-djl (DJL on PyTorch) or io.mnist:mnist-dl4j (Deeplearning4j)";
@@ -76,6 +78,25 @@ final class BackendRegistry {
 
     /** Chooses: system property, then environment variable, then the only one, then the default. */
     DigitBackend choose() {
+        return choose(false);
+    }
+
+    /**
+     * Chooses as {@link #choose()} does, except that among several backends, none named, an inference-only one
+     * ({@link #INFERENCE_DEFAULT} first) is preferred.
+     */
+    DigitBackend chooseForInference() {
+        return choose(true);
+    }
+
+    /** The backends present, {@link #DEFAULT} first, then by name. */
+    java.util.List<DigitBackend> defaultFirst() {
+        java.util.List<DigitBackend> ordered = new java.util.ArrayList<>(backends.values());
+        ordered.sort(java.util.Comparator.comparing(b -> !b.name().equals(DEFAULT)));
+        return ordered;
+    }
+
+    private DigitBackend choose(boolean inference) {
         requireAny();
         String property = properties.apply(PROPERTY);
         if (property != null && !property.isBlank()) {
@@ -88,14 +109,18 @@ final class BackendRegistry {
         if (backends.size() == 1) {
             return backends.values().iterator().next();
         }
-        DigitBackend chosen = backends.containsKey(DEFAULT) ? backends.get(DEFAULT) : backends.values().iterator().next();
+        DigitBackend training = defaultFirst().stream().filter(DigitBackend::trains).findFirst()
+                .orElse(defaultFirst().get(0));
+        DigitBackend predicting = backends.containsKey(INFERENCE_DEFAULT) ? backends.get(INFERENCE_DEFAULT)
+                : backends.values().stream().filter(b -> !b.trains()).findFirst().orElse(training);
         if (!noticeShown) {
             noticeShown = true;
             diagnostics.println(PREFIX + "Several backends present (" + String.join(", ", names()) + "); using '"
-                    + chosen.name() + "'. Choose with -D" + PROPERTY + "=NAME or " + ENVIRONMENT + "=NAME. "
+                    + training.name() + "'" + (predicting == training ? "" : " to train and '" + predicting.name()
+                    + "' to predict") + ". Choose with -D" + PROPERTY + "=NAME or " + ENVIRONMENT + "=NAME. "
                     + SEE_SELECTION);
         }
-        return chosen;
+        return inference ? predicting : training;
     }
 
     private void requireAny() {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
@@ -19,7 +20,9 @@ import java.util.ServiceLoader;
  *
  * <p>A backend is chosen by, in order: an explicit name; the system property {@code mnist.backend}; the environment
  * variable {@code MNIST_BACKEND}; the only backend present; {@code djl} when several are present (with a one-line
- * notice on stderr naming the others). A model file always goes to the backend that wrote it.
+ * notice on stderr naming the others). {@link #inferenceBackend()} chooses the same way but prefers an
+ * inference-only backend ({@code onnxruntime}) among several, and {@link #pretrained()} uses it. A model file goes to
+ * the backend that wrote it, unless {@link #load(Path, String)} names another.
  *
  * <pre>{@code
  * try (DigitClassifier clf = DigitClassifiers.load(Path.of("model.mnist"))) {
@@ -36,6 +39,18 @@ public final class DigitClassifiers {
     /** The chosen backend. @throws BackendNotFoundException if none is present or the chosen name is absent */
     public static DigitBackend backend() {
         return registry().choose();
+    }
+
+    /**
+     * The backend to predict with when the caller names none: as {@link #backend()}, except that when several are
+     * present and none is chosen by name, property or environment, an inference-only backend present is preferred
+     * ({@code onnxruntime}: the fastest on this project's measurements, BENCHMARKS.md). Training goes on
+     * {@link #backend()}.
+     *
+     * @throws BackendNotFoundException if none is present or the chosen name is absent
+     */
+    public static DigitBackend inferenceBackend() {
+        return registry().chooseForInference();
     }
 
     /** The backend called {@code name}. @throws BackendNotFoundException if it is not on the classpath */
@@ -67,6 +82,37 @@ public final class DigitClassifiers {
      */
     public static DigitClassifier load(Path path) throws IOException {
         return load(ModelFile.read(path));
+    }
+
+    /**
+     * Loads a model file and runs it on the backend called {@code backend}: with that backend if it wrote the file,
+     * otherwise with the one that did, then converted as {@link #convert} does (the result's
+     * {@link ModelInfo#convertedFrom()} names the writer). Both backends must be on the classpath.
+     *
+     * @throws BackendNotFoundException if {@code backend} is not on the classpath
+     * @throws IOException              for the reasons {@link #load(Path)} gives
+     */
+    public static DigitClassifier load(Path path, String backend) throws IOException {
+        DigitBackend target = backend(backend);
+        return load(ModelFile.read(path), target.name());
+    }
+
+    /**
+     * Loads an already read and verified model file and runs it on the backend called {@code backend}, as
+     * {@link #load(Path, String)} does.
+     *
+     * @throws BackendNotFoundException if {@code backend} is not on the classpath
+     * @throws IOException              for the reasons {@link #load(ModelArchive)} gives
+     */
+    public static DigitClassifier load(ModelArchive archive, String backend) throws IOException {
+        DigitBackend target = backend(backend);
+        DigitClassifier model = load(archive);
+        if (model.info().backend().equals(target.name())) {
+            return model;
+        }
+        try (model) {
+            return convert(model, target.name());
+        }
     }
 
     /**
@@ -159,20 +205,49 @@ public final class DigitClassifiers {
         return target.fromWeights(info, model.weights());
     }
 
-    /** The chosen backend's bundled pretrained model. */
+    /**
+     * The bundled pretrained model on the backend {@link #inferenceBackend()} chooses (with {@code onnxruntime}
+     * present and nothing chosen, that one, the model converted from a training backend's bundled one).
+     *
+     * @throws BackendNotFoundException if no backend is present, or the chosen name is absent
+     * @throws IllegalStateException    if no backend present ships a model
+     */
     public static DigitClassifier pretrained() throws IOException {
-        return pretrained(backend());
+        return pretrained(inferenceBackend());
     }
 
-    /** The bundled pretrained model of the backend called {@code name}. */
+    /**
+     * The bundled pretrained model on the backend called {@code name}: its own, or, if it ships none (as
+     * {@code onnxruntime}), the bundled model of another backend present ({@code djl} first, then by name) converted
+     * to it as {@link #convert} does. The result's {@link ModelInfo#convertedFrom()} then names the source.
+     *
+     * @throws BackendNotFoundException if {@code name} is not on the classpath
+     * @throws IllegalStateException    if neither it nor any other backend present ships a model
+     */
     public static DigitClassifier pretrained(String name) throws IOException {
         return pretrained(backend(name));
     }
 
     private static DigitClassifier pretrained(DigitBackend backend) throws IOException {
-        try (InputStream in = backend.pretrainedModel().orElseThrow(() -> new IllegalStateException(
-                BackendRegistry.PREFIX + "Backend '" + backend.name() + "' ships no pretrained model; train one"
-                        + " with 'mnist train' and load it with DigitClassifiers.load(path)."))) {
+        Optional<InputStream> own = backend.pretrainedModel();
+        if (own.isPresent()) {
+            return bundled(backend, own.get());
+        }
+        for (DigitBackend source : registry().defaultFirst()) {
+            Optional<InputStream> theirs = source.pretrainedModel();
+            if (theirs.isPresent()) {
+                try (DigitClassifier model = bundled(source, theirs.get())) {
+                    return convert(model, backend.name());
+                }
+            }
+        }
+        throw new IllegalStateException(BackendRegistry.PREFIX + "Backend '" + backend.name() + "' ships no"
+                + " pretrained model, nor does any other backend present; train one with 'mnist train' and load it"
+                + " with DigitClassifiers.load(path).");
+    }
+
+    private static DigitClassifier bundled(DigitBackend backend, InputStream model) throws IOException {
+        try (InputStream in = model) {
             String source = backend.artifact() + " (bundled model)";
             return checked(backend.load(ModelFile.read(in, source)), source);
         }
@@ -196,5 +271,10 @@ public final class DigitClassifiers {
     /** Forgets the discovered backends; for tests only. */
     static void reset() {
         registry = null;
+    }
+
+    /** Uses {@code r} instead of the backends {@link ServiceLoader} finds until {@link #reset()}; for tests only. */
+    static void use(BackendRegistry r) {
+        registry = r;
     }
 }

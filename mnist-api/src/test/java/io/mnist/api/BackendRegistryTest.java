@@ -63,6 +63,59 @@ class BackendRegistryTest {
                 + System.lineSeparator());
     }
 
+    static DigitBackend predictsOnly(String name) {
+        return new FakeBackend() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public boolean trains() {
+                return false;
+            }
+        };
+    }
+
+    @Test
+    void anInferenceOnlyBackendAmongSeveralPredictsWhileTheDefaultTrains() {
+        DigitBackend djl = named("djl");
+        DigitBackend ort = predictsOnly("onnxruntime");
+        BackendRegistry r = registry(List.of(named("dl4j"), ort, djl), Map.of(), Map.of());
+        assertThat(r.chooseForInference()).isSameAs(ort);
+        assertThat(r.choose()).isSameAs(djl);
+        assertThat(diagnostics()).isEqualTo("[mnist] Several backends present (djl, dl4j, onnxruntime); using 'djl'"
+                + " to train and 'onnxruntime' to predict. Choose with -Dmnist.backend=NAME or MNIST_BACKEND=NAME."
+                + " See README.md#choosing-a-backend" + System.lineSeparator());
+    }
+
+    @Test
+    void aChosenNameWinsForInferenceToo() {
+        DigitBackend dl4j = named("dl4j");
+        BackendRegistry r = registry(List.of(named("djl"), dl4j, predictsOnly("onnxruntime")),
+                Map.of("mnist.backend", "dl4j"), Map.of());
+        assertThat(r.chooseForInference()).isSameAs(dl4j);
+        assertThat(r.choose()).isSameAs(dl4j);
+        assertThat(diagnostics()).isEmpty();
+    }
+
+    @Test
+    void anInferenceOnlyBackendIsNeverTheTrainingDefaultAmongSeveral() {
+        DigitBackend beta = named("beta");
+        BackendRegistry r = registry(List.of(beta, predictsOnly("alpha")), Map.of(), Map.of());
+        assertThat(r.choose()).as("alpha comes first by name but cannot train").isSameAs(beta);
+        assertThat(r.chooseForInference().name()).isEqualTo("alpha");
+    }
+
+    @Test
+    void theOnlyBackendIsChosenForBothEvenIfItCannotTrain() {
+        DigitBackend ort = predictsOnly("onnxruntime");
+        BackendRegistry r = registry(List.of(ort), Map.of(), Map.of());
+        assertThat(r.choose()).as("its trainer says it cannot train").isSameAs(ort);
+        assertThat(r.chooseForInference()).isSameAs(ort);
+        assertThat(diagnostics()).isEmpty();
+    }
+
     @Test
     void severalBackendsWithoutTheDefaultPickTheFirstByName() {
         DigitBackend a = named("alpha");

@@ -1,6 +1,7 @@
 package io.mnist.cli;
 
 import io.mnist.api.DigitClassifier;
+import io.mnist.api.DigitClassifiers;
 import io.mnist.api.DigitImage;
 import io.mnist.api.NetworkSpec;
 import io.mnist.api.TrainingConfig;
@@ -13,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
@@ -29,10 +32,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mnist bench}: the figures users compare with PyTorch, measured the same way as
- * {@code scripts/bench-pytorch.py}: training throughput of the seed recipe after warm-up, batch inference in
- * batches of 256, single-image latency with preprocessing, cold start to the first prediction of the bundled model
- * in a fresh JVM, and resident memory.
+ * {@code mnist bench}: a training backend against the real limits, in one run. The engine's matrix product peak
+ * ({@link DigitBackend#matmulGflops}, before and after, the best counts) and each GFLOP/s figure as a share of it;
+ * training throughput of the seed recipe after warm-up; batch inference in batches of 256; single-image latency with
+ * preprocessing; cold start to the first prediction of the bundled model in a fresh JVM; resident memory. Beside
+ * the backend, {@value #REFERENCE} runs the same network with the same weights (the model just trained, converted)
+ * on the same images with the same warm-up, taking turns with it, and every figure gets its ratio. Measured as
+ * {@code scripts/bench-pytorch.py} measures PyTorch.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure training and inference speed, latency, cold start and memory of a backend.")
@@ -42,6 +48,17 @@ final class BenchCommand extends Subcommand {
      * the machine's memory before it is collected, and garbage, not the model, sets the resident figure.
      */
     static final String SERVICE_HEAP = "-Xmx256m";
+    /** The backend every run is compared with: the same network and weights, converted, in the same process. */
+    static final String REFERENCE = "onnxruntime";
+    /** The order of the square float32 matrices whose product is the peak (17.2 GFLOP a product). */
+    static final int MATMUL_SIZE = 2_048;
+    /** Forward, then the gradients of the inputs and of the weights: 3 products of 2 FLOPs per multiply-add. */
+    static final int TRAIN_FLOPS_PER_MAC = 3 * 2;
+    /** Timed single predictions in a row before the other model takes its turn. */
+    static final int LATENCY_BLOCK = 250;
+    /** The figures both the backend and the reference have, compared as backend / reference. */
+    static final List<String> RATIO_KEYS = List.of("predict_images_per_second", "predict_gflops", "latency_ms_p50",
+            "latency_ms_p99", "cold_start_ms", "pretrained_latency_ms_p50", "rss_mb", "rss_mb_service_heap");
     @Option(names = "--quick", description = "Fewer repetitions: a smoke test of the figures, not a measurement.")
     boolean quick;
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
@@ -66,13 +83,23 @@ final class BenchCommand extends Subcommand {
             return new ServeBench(backend.name(), quick,
                     requests == null ? ServeBench.defaultSoak(quick) : requests, out, text).run();
         }
+        if (!backend.trains()) {
+            throw new IllegalArgumentException("bench measures a backend that trains (djl, dl4j) and runs "
+                    + REFERENCE + " beside it on the same network and images; " + backend.name() + " cannot train."
+                    + " Run ./mnist bench --backend djl (or dl4j): every run reports " + REFERENCE + "'s figures.");
+        }
+        DigitBackend reference = DigitClassifiers.available().contains(REFERENCE)
+                ? DigitClassifiers.backend(REFERENCE) : null;
         int warmBatches = quick ? 3 : 10;
         int timedBatches = quick ? 10 : 50;
         int inferenceImages = quick ? 2_560 : 10_000;
+        int inferenceRounds = quick ? 2 : 3;
         int latencyRuns = quick ? 200 : 2_000;
         // Steady state: the JIT compiles preprocessing during the first few hundred calls, on the second core.
         int latencyWarmUp = quick ? 100 : 1_000;
         int coldStarts = quick ? 1 : 3;
+        int peakSize = quick ? 1_024 : MATMUL_SIZE;
+        int peakRepetitions = quick ? 3 : 5;
         NetworkSpec seed = NetworkSpec.seed();
         double macs = seed.multiplyAddsPerImage();
 
@@ -82,6 +109,13 @@ final class BenchCommand extends Subcommand {
         m.put("threads", Runtime.getRuntime().availableProcessors());
         m.put("network", "seed");
         m.put("quick", quick);
+        m.put("inference_default", DigitClassifiers.inferenceBackend().name());
+        // Other work on the machine moves every figure; the ratios, measured side by side, move less.
+        m.put("load_average_start", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+
+        progress(text, out, "matrix product peak: %d x %d float32 on %s, best of %d", peakSize, peakSize,
+                backend.name(), peakRepetitions);
+        OptionalDouble peakBefore = backend.matmulGflops(peakSize, peakRepetitions);
 
         progress(text, out, "training: %d warm-up + %d timed batches of 128 (seed network, RMSProp)", warmBatches,
                 timedBatches);
@@ -93,63 +127,214 @@ final class BenchCommand extends Subcommand {
                 batchEnds[e.batch() - 1] = System.nanoTime();
             }
         };
+        Map<String, Object> ref = new LinkedHashMap<>();
         try (DigitClassifier model = backend.trainer(TrainingConfig.builder().epochs(1).build())
                 .train(train, null, clock)) {
             double trainSeconds = (batchEnds[batchEnds.length - 1] - batchEnds[warmBatches - 1]) / 1e9;
             double trainRate = timedBatches * 128 / trainSeconds;
             m.put("train_images_per_second", round(trainRate));
-            m.put("train_gflops", round(3 * 2 * macs * trainRate / 1e9));
+            m.put("train_gflops", round(TRAIN_FLOPS_PER_MAC * macs * trainRate / 1e9));
 
             MnistDataset test = MnistData.test();
             List<DigitImage> images = IntStream.range(0, inferenceImages).mapToObj(i -> test.image(i % test.size()))
                     .toList();
-            progress(text, out, "batch inference: %,d images in batches of 256", inferenceImages);
-            model.predictAll(images.subList(0, 1024));
-            long start = System.nanoTime();
-            model.predictAll(images);
-            double predictRate = inferenceImages / ((System.nanoTime() - start) / 1e9);
-            m.put("predict_images_per_second", round(predictRate));
-            m.put("predict_gflops", round(2 * macs * predictRate / 1e9));
-
-            progress(text, out, "latency: %,d single predictions of 112x112 dark-on-light images, with preprocessing,"
-                    + " after %,d", latencyRuns, latencyWarmUp);
             List<BufferedImage> scans = IntStream.range(0, 100).mapToObj(i -> scan(test.image(i))).toList();
-            latency(model, i -> scans.get(i % scans.size()), latencyWarmUp, latencyRuns, m);
+            // The reference runs the same network with the same weights: the model just trained, converted.
+            try (DigitClassifier other = reference == null ? null : DigitClassifiers.convert(model, REFERENCE)) {
+                List<DigitClassifier> models = other == null ? List.of(model) : List.of(model, other);
+                List<Map<String, Object>> figures = other == null ? List.of(m) : List.of(m, ref);
+                progress(text, out, "batch inference: %,d images in batches of 256, best of %d%s", inferenceImages,
+                        inferenceRounds, other == null ? "" : ", alternating with " + REFERENCE);
+                double[] rates = batchRates(models, images, inferenceRounds);
+                for (int i = 0; i < models.size(); i++) {
+                    figures.get(i).put("predict_images_per_second", round(rates[i]));
+                    figures.get(i).put("predict_gflops", round(2 * macs * rates[i] / 1e9));
+                }
+                progress(text, out, "latency: %,d single predictions of 112x112 dark-on-light images, with"
+                        + " preprocessing, after %,d%s", latencyRuns, latencyWarmUp,
+                        other == null ? "" : ", in blocks alternating with " + REFERENCE);
+                latencies(models, i -> scans.get(i % scans.size()), latencyWarmUp, latencyRuns, figures);
+            }
         }
         m.put("bench_rss_mb", ColdStart.peakResidentMb());
+        progress(text, out, "matrix product peak again (the machine may be shared): best of %d", peakRepetitions);
+        OptionalDouble peakAfter = backend.matmulGflops(peakSize, peakRepetitions);
+        if (peakBefore.isPresent() && peakAfter.isPresent()) {
+            double peak = Math.max(peakBefore.getAsDouble(), peakAfter.getAsDouble());
+            m.put("matmul_peak_gflops", round(peak));
+            m.put("matmul_size", peakSize);
+            m.put("train_share_of_peak", round((double) m.get("train_gflops") / peak));
+            m.put("predict_share_of_peak", round((double) m.get("predict_gflops") / peak));
+            if (reference != null) {
+                ref.put("predict_share_of_peak", round((double) ref.get("predict_gflops") / peak));
+            }
+        } else {
+            m.put("matmul_peak_gflops", null);
+        }
 
-        progress(text, out, "cold start: %d fresh JVM(s) loading the bundled model, then with %s", coldStarts,
-                SERVICE_HEAP);
-        Map<String, Object> median = medianColdStart(backend.name(), coldStarts, List.of());
-        m.put("cold_start_ms", median.get("cold_start_ms"));
-        m.put("pretrained_load_ms", median.get("pretrained_load_ms"));
-        m.put("pretrained_latency_ms_p50", median.get("latency_ms_p50"));
-        m.put("pretrained_latency_ms_p99", median.get("latency_ms_p99"));
-        m.put("rss_mb", median.get("rss_mb"));
-        m.put("rss_mb_service_heap", medianColdStart(backend.name(), coldStarts, List.of(SERVICE_HEAP)).get("rss_mb"));
+        List<String> backends = reference == null ? List.of(backend.name()) : List.of(backend.name(), REFERENCE);
+        progress(text, out, "cold start: %d fresh JVM(s) per backend (%s) loading the bundled model, then with %s",
+                coldStarts, String.join(", ", backends), SERVICE_HEAP);
+        for (String name : backends) {
+            Map<String, Object> into = name.equals(REFERENCE) ? ref : m;
+            Map<String, Object> median = medianColdStart(name, coldStarts, List.of());
+            into.put("cold_start_ms", median.get("cold_start_ms"));
+            into.put("pretrained_load_ms", median.get("pretrained_load_ms"));
+            into.put("pretrained_latency_ms_p50", median.get("latency_ms_p50"));
+            into.put("pretrained_latency_ms_p99", median.get("latency_ms_p99"));
+            into.put("rss_mb", median.get("rss_mb"));
+            into.put("rss_mb_service_heap",
+                    medianColdStart(name, coldStarts, List.of(SERVICE_HEAP)).get("rss_mb"));
+        }
+        if (reference != null) {
+            ref.put("backend", REFERENCE);
+            ref.put("engine", reference.engineVersion());
+            Map<String, Object> ratios = new LinkedHashMap<>();
+            for (String key : RATIO_KEYS) {
+                ratios.put(key, round(((Number) m.get(key)).doubleValue() / ((Number) ref.get(key)).doubleValue()));
+            }
+            m.put("reference", ref);
+            m.put("ratios_to_reference", ratios);
+        }
 
+        m.put("load_average_end", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         if (text) {
-            out.printf(Locale.ROOT, "%n%s (%s), %d threads%n", backend.name(), backend.engineVersion(),
-                    Runtime.getRuntime().availableProcessors());
-            out.printf(Locale.ROOT, "  training            %,10.0f images/s  (%.1f GFLOP/s)%n",
-                    m.get("train_images_per_second"), m.get("train_gflops"));
-            out.printf(Locale.ROOT, "  batch inference     %,10.0f images/s  (%.1f GFLOP/s)%n",
-                    m.get("predict_images_per_second"), m.get("predict_gflops"));
-            out.printf(Locale.ROOT, "  single image        p50 %.2f ms, p99 %.2f ms (with preprocessing)%n",
-                    m.get("latency_ms_p50"), m.get("latency_ms_p99"));
-            out.printf(Locale.ROOT, "  cold start          %.0f ms to the first prediction; bundled model loads in"
-                    + " %.0f ms once the engine is up%n", m.get("cold_start_ms"), m.get("pretrained_load_ms"));
-            out.printf(Locale.ROOT, "  bundled model       p50 %.2f ms, p99 %.2f ms a single image (with preprocessing),"
-                    + " in a fresh JVM after 500 predictions%n", m.get("pretrained_latency_ms_p50"),
-                    m.get("pretrained_latency_ms_p99"));
-            out.printf(Locale.ROOT, "  resident memory     %d MB predicting only (%d MB with %s); %d MB peak in"
-                    + " this benchmark (training too)%n", m.get("rss_mb"), m.get("rss_mb_service_heap"), SERVICE_HEAP,
-                    m.get("bench_rss_mb"));
-            out.flush();
+            printText(out, backend, m, reference == null ? null : ref);
         } else {
             Json.print(out, m);
         }
         return 0;
+    }
+
+    /**
+     * Times {@code rounds} passes of each model over {@code images} (predictAll, batches of 256), the models taking
+     * turns within each round after one untimed pass of 1,024 images each, and returns each model's best rate in
+     * images/s: on a shared machine, both then meet the same spells of load.
+     */
+    static double[] batchRates(List<DigitClassifier> models, List<DigitImage> images, int rounds) {
+        for (DigitClassifier model : models) {
+            model.predictAll(images.subList(0, Math.min(1_024, images.size())));
+        }
+        double[] best = new double[models.size()];
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < models.size(); i++) {
+                long start = System.nanoTime();
+                models.get(i).predictAll(images);
+                best[i] = Math.max(best[i], images.size() / ((System.nanoTime() - start) / 1e9));
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Single-image latency of each model with preprocessing: {@code warmUp} untimed predictions each, then
+     * {@code timed} timed ones each, in blocks of {@value #LATENCY_BLOCK} taking turns; puts p50 and p99 in ms into
+     * each model's map ({@code latency_ms_p50}, {@code latency_ms_p99}).
+     */
+    static void latencies(List<DigitClassifier> models, IntFunction<BufferedImage> image, int warmUp, int timed,
+            List<Map<String, Object>> figures) {
+        for (DigitClassifier model : models) {
+            for (int i = 0; i < warmUp; i++) {
+                model.predict(image.apply(i));
+            }
+        }
+        double[][] ms = new double[models.size()][timed];
+        for (int from = 0; from < timed; from += LATENCY_BLOCK) {
+            for (int k = 0; k < models.size(); k++) {
+                for (int i = from; i < Math.min(timed, from + LATENCY_BLOCK); i++) {
+                    BufferedImage next = image.apply(warmUp + i);
+                    long t = System.nanoTime();
+                    models.get(k).predict(next);
+                    ms[k][i] = (System.nanoTime() - t) / 1e6;
+                }
+            }
+        }
+        for (int k = 0; k < models.size(); k++) {
+            percentiles(ms[k], figures.get(k));
+        }
+    }
+
+    private static void percentiles(double[] ms, Map<String, Object> m) {
+        Arrays.sort(ms);
+        m.put("latency_ms_p50", round(ms[(int) (0.50 * (ms.length - 1))]));
+        m.put("latency_ms_p99", round(ms[(int) Math.ceil(0.99 * (ms.length - 1))]));
+    }
+
+    private static void printText(PrintWriter out, DigitBackend backend, Map<String, Object> m,
+            Map<String, Object> ref) {
+        String name = backend.name();
+        Object peak = m.get("matmul_peak_gflops");
+        out.printf(Locale.ROOT, "%n%s (%s), %d threads, load average %.1f at the start and %.1f at the end;"
+                + " reference %s%n", name, backend.engineVersion(), Runtime.getRuntime().availableProcessors(),
+                m.get("load_average_start"), m.get("load_average_end"), ref == null ? "none (" + REFERENCE
+                        + " is not on the classpath)" : ref.get("engine") + ", same network and weights, same images,"
+                        + " this run");
+        out.printf(Locale.ROOT, "  matrix product peak %s%n", peak == null ? "not measured by this backend"
+                : String.format(Locale.ROOT, "%.1f GFLOP/s (%s's engine, %d x %d float32, the best product before"
+                        + " and after the run)", peak, name, m.get("matmul_size"), m.get("matmul_size")));
+        out.printf(Locale.ROOT, "  %-28s%12s%14s%9s%n", "", name, ref == null ? "" : REFERENCE,
+                ref == null ? "" : "ratio");
+        row(out, "training images/s", m, ref, "train_images_per_second", "%,.0f");
+        row(out, "  GFLOP/s (share of peak)", m, ref, "train_gflops", "%.1f");
+        row(out, "batch inference images/s", m, ref, "predict_images_per_second", "%,.0f");
+        row(out, "  GFLOP/s (share of peak)", m, ref, "predict_gflops", "%.1f");
+        row(out, "single image p50 ms", m, ref, "latency_ms_p50", "%.2f");
+        row(out, "single image p99 ms", m, ref, "latency_ms_p99", "%.2f");
+        row(out, "cold start ms", m, ref, "cold_start_ms", "%,.0f");
+        row(out, "bundled model p50 ms", m, ref, "pretrained_latency_ms_p50", "%.2f");
+        row(out, "predicting RSS MB", m, ref, "rss_mb", "%,.0f");
+        row(out, "  the same, " + SERVICE_HEAP, m, ref, "rss_mb_service_heap", "%,.0f");
+        out.printf(Locale.ROOT, "  single images: 112x112 scans with preprocessing; cold start: a fresh JVM to its"
+                + " first prediction of the bundled model; %,d MB peak in this benchmark (training too)%n",
+                m.get("bench_rss_mb"));
+        if (ref != null) {
+            out.printf(Locale.ROOT, "  ratio = %s / %s: above 1 is better for rates, below 1 for times and memory%n",
+                    name, REFERENCE);
+            out.printf(Locale.ROOT, "  targets: batch inference >= 1.0x %s: %s; single image p50 <= 1.2x:"
+                    + " %s; training >= 50%% of the matrix product peak: %s%n", REFERENCE,
+                    verdict(ratio(m, "predict_images_per_second") >= 1.0, ratio(m, "predict_images_per_second"), "x"),
+                    verdict(ratio(m, "latency_ms_p50") <= 1.2, ratio(m, "latency_ms_p50"), "x"),
+                    peak == null ? "not measured" : verdict((double) m.get("train_share_of_peak") >= 0.5,
+                            100 * (double) m.get("train_share_of_peak"), "%"));
+            out.printf(Locale.ROOT, "  predict and evaluate use %s when no backend is named%n",
+                    m.get("inference_default"));
+        }
+        out.flush();
+    }
+
+    private static double ratio(Map<String, Object> m, String key) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ratios = (Map<String, Object>) m.get("ratios_to_reference");
+        return ((Number) ratios.get(key)).doubleValue();
+    }
+
+    private static String verdict(boolean met, double value, String unit) {
+        return String.format(Locale.ROOT, unit.equals("%") ? "%.0f%s, %s" : "%.2f%s, %s", value, unit,
+                met ? "met" : "not met");
+    }
+
+    private static void row(PrintWriter out, String label, Map<String, Object> m, Map<String, Object> ref,
+            String key, String format) {
+        String shareKey = key.equals("train_gflops") ? "train_share_of_peak"
+                : key.equals("predict_gflops") ? "predict_share_of_peak" : null;
+        String ours = cell(m.get(key), format, shareKey == null ? null : m.get(shareKey));
+        if (ref == null) {
+            out.printf(Locale.ROOT, "  %-28s%12s%n", label, ours);
+            return;
+        }
+        Object theirs = ref.get(key);
+        String ratio = theirs == null || shareKey != null ? "" : String.format(Locale.ROOT, "%.2f",
+                ((Number) m.get(key)).doubleValue() / ((Number) theirs).doubleValue());
+        out.printf(Locale.ROOT, "  %-28s%12s%14s%9s%n", label, ours,
+                cell(theirs, format, shareKey == null ? null : ref.get(shareKey)), ratio);
+    }
+
+    private static String cell(Object value, String format, Object share) {
+        if (value == null) {
+            return "-";
+        }
+        String v = String.format(Locale.ROOT, format, ((Number) value).doubleValue());
+        return share == null ? v : v + String.format(Locale.ROOT, " (%.0f%%)", 100 * ((Number) share).doubleValue());
     }
 
     /**
@@ -159,19 +344,7 @@ final class BenchCommand extends Subcommand {
      */
     static void latency(DigitClassifier model, IntFunction<BufferedImage> image, int warmUp, int timed,
             Map<String, Object> m) {
-        for (int i = 0; i < warmUp; i++) {
-            model.predict(image.apply(i));
-        }
-        double[] ms = new double[timed];
-        for (int i = 0; i < timed; i++) {
-            BufferedImage next = image.apply(warmUp + i);
-            long t = System.nanoTime();
-            model.predict(next);
-            ms[i] = (System.nanoTime() - t) / 1e6;
-        }
-        Arrays.sort(ms);
-        m.put("latency_ms_p50", round(ms[(int) (0.50 * (timed - 1))]));
-        m.put("latency_ms_p99", round(ms[(int) Math.ceil(0.99 * (timed - 1))]));
+        latencies(List.of(model), image, warmUp, timed, List.of(m));
     }
 
     /** The run (of {@code runs} fresh JVMs with {@code jvmOptions}) with the median time to the first prediction. */

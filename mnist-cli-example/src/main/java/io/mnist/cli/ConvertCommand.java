@@ -33,7 +33,7 @@ final class ConvertCommand extends Subcommand {
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file to convert.")
     Path model;
-    @Option(names = "--to", required = true, paramLabel = "NAME", description = "Backend to convert to (djl, dl4j).")
+    @Option(names = "--to", required = true, paramLabel = "NAME", description = "Backend to convert to (djl, dl4j, onnxruntime).")
     String to;
     @Option(names = "--output", required = true, paramLabel = "FILE", description = "Model file to write.")
     Path output;

@@ -4,6 +4,7 @@ import io.mnist.api.DigitClassifier;
 import io.mnist.api.DigitClassifiers;
 import io.mnist.api.DigitImage;
 import io.mnist.api.Prediction;
+import io.mnist.api.Trainer;
 import io.mnist.api.TrainingConfig;
 import io.mnist.api.data.MnistData;
 import io.mnist.api.data.MnistDataset;
@@ -40,6 +41,8 @@ final class DemoCommand extends Subcommand {
         PrintWriter out = out();
         PrintWriter err = err();
         DigitBackend backend = cli.backend();
+        // The trainer first: an inference-only backend says it cannot train before the demo starts.
+        Trainer trainer = backend.trainer(TrainingConfig.builder().epochs(epochs).build());
         Path dir = output.get();
 
         out.println("== 1. The data");
@@ -51,8 +54,7 @@ final class DemoCommand extends Subcommand {
         out.printf("Sample grid: %s%n%n", dir.resolve("samples.png"));
 
         out.printf("== 2. Training the notebook's recipe on %s (%s)%n", backend.name(), backend.engineVersion());
-        TrainingConfig config = TrainingConfig.builder().epochs(epochs).build();
-        TrainCommand.Result trained = TrainCommand.train(backend, config, trainLimit, dir, dir.resolve("model.mnist"),
+        TrainCommand.Result trained = TrainCommand.train(trainer, trainLimit, dir, dir.resolve("model.mnist"),
                 out, err(), System.console() != null);
         try (DigitClassifier model = trained.model()) {
             out.println();

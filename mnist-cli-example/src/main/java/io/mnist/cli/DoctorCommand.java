@@ -22,16 +22,26 @@ final class DoctorCommand extends Subcommand {
                 Runtime.getRuntime().availableProcessors());
         for (String name : DigitClassifiers.available()) {
             DigitBackend b = DigitClassifiers.backend(name);
-            out.printf("backend     %-5s %s (%s)%s%n", name, b.engineVersion(), b.artifact(),
-                    b.pretrainedModel().isPresent() ? ", bundled model" : "");
+            out.printf("backend     %-11s %s (%s)%s%n", name, b.engineVersion(), b.artifact(),
+                    b.pretrainedModel().isPresent() ? ", bundled model"
+                            : b.trains() ? "" : ", inference only (runs the other backends' models, converted)");
         }
-        out.printf("chosen      %s%n", cli.backend().name());
+        String training = cli.backend().name();
+        String predicting = cli.backend != null ? training : DigitClassifiers.inferenceBackend().name();
+        out.printf("chosen      %s%n", training.equals(predicting) ? training
+                : training + " to train, " + predicting + " to predict and evaluate");
         out.printf("MNIST data  %s%n", MnistData.defaults().directory());
         String home = System.getProperty("user.home");
         out.printf("DJL natives %s (ENGINE_CACHE_DIR or DJL_CACHE_DIR to move)%n", env("ENGINE_CACHE_DIR",
                 env("DJL_CACHE_DIR", Path.of(home, ".djl.ai").toString())));
         out.printf("ND4J natives %s (-Dorg.bytedeco.javacpp.cachedir to move)%n",
                 System.getProperty("org.bytedeco.javacpp.cachedir", Path.of(home, ".javacpp", "cache").toString()));
+        if (DigitClassifiers.available().contains("onnxruntime")) {
+            String nativePath = System.getProperty("onnxruntime.native.path");
+            out.printf("ORT natives %s%n", nativePath != null ? nativePath + " (-Donnxruntime.native.path)"
+                    : "unpacked from the jar into a temporary folder in " + System.getProperty("java.io.tmpdir")
+                            + " at each start (-Donnxruntime.native.path=DIR to load them from DIR)");
+        }
         out.flush();
         return 0;
     }

@@ -6,6 +6,8 @@ import io.mnist.api.DigitClassifiers;
 import io.mnist.api.LibraryVersion;
 import io.mnist.api.data.IdxFormatException;
 import io.mnist.api.data.MnistDataException;
+import io.mnist.api.model.ModelArchive;
+import io.mnist.api.model.ModelFile;
 import io.mnist.api.model.ModelFileException;
 import io.mnist.api.spi.DigitBackend;
 import java.io.IOException;
@@ -16,8 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code mnist} command: the Keras notebook's whole job, and more, on whichever backend is on the classpath.
@@ -39,37 +43,45 @@ public final class MnistCli {
     /** Exit code for a failure inside the program or an engine (a bug, or out of memory); {@code --verbose} shows where. */
     public static final int EXIT_INTERNAL = 3;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "On an error, print its stack trace as well as the one-line reason.")
     boolean verbose;
 
     @Option(names = "--backend", scope = ScopeType.INHERIT, paramLabel = "NAME",
-            description = "Backend to use (djl, dl4j); default: -Dmnist.backend, MNIST_BACKEND, the only one present,"
-                    + " else djl.")
+            description = "Backend to use (djl, dl4j; onnxruntime to predict only); default: -Dmnist.backend,"
+                    + " MNIST_BACKEND, the only one present, else djl to train and onnxruntime to predict.")
     String backend;
 
-    /** The chosen backend. */
+    /** The chosen backend for training (and for what is not a prediction). */
     DigitBackend backend() {
         return backend == null ? DigitClassifiers.backend() : DigitClassifiers.backend(backend);
     }
 
     /**
-     * The model in {@code file}, or the chosen backend's bundled model when {@code file} is null. A file saved by
-     * another backend than an explicit {@code --backend} is refused rather than silently loaded elsewhere.
+     * The model in {@code file}, or the bundled model when {@code file} is null, on the backend {@code --backend}
+     * names; without {@code --backend}, a file runs on the backend that wrote it and the bundled model on the
+     * backend chosen for inference ({@link DigitClassifiers#inferenceBackend()}). A file of another backend than
+     * {@code --backend} is converted (both must be present), with a note on {@code err}.
      */
     DigitClassifier model(Path file) throws IOException {
         if (file == null) {
-            return DigitClassifiers.pretrained(backend().name());
+            return backend == null ? DigitClassifiers.pretrained() : DigitClassifiers.pretrained(backend);
         }
-        // The file names its backend: no default is chosen (nor announced) for it.
-        DigitClassifier model = DigitClassifiers.load(file);
-        // Compared by the backend's own name: --backend DJL chooses djl here as it does without --model.
-        if (backend != null && !model.info().backend().equals(DigitClassifiers.backend(backend).name())) {
-            String saved = model.info().backend();
-            model.close();
-            throw new IllegalArgumentException(file + " was saved by backend '"
-                    + saved + "', but --backend " + backend + " was given. Drop --backend to use '" + saved
-                    + "', or pass a model trained with " + backend + ".");
+        if (backend == null) {
+            // The file names its backend: no default is chosen (nor announced) for it.
+            return DigitClassifiers.load(file);
+        }
+        ModelArchive archive = ModelFile.read(file);
+        DigitClassifier model = DigitClassifiers.load(archive, backend);
+        String writer = archive.manifest().model().backend();
+        if (!writer.equals(model.info().backend())) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("mnist: note: %s was saved by backend '%s'; running it on '%s', converted%n", file, writer,
+                    model.info().backend());
+            err.flush();
         }
         return model;
     }

@@ -2,11 +2,11 @@ package io.mnist.cli;
 
 import io.mnist.api.DigitClassifier;
 import io.mnist.api.EpochResult;
+import io.mnist.api.Trainer;
 import io.mnist.api.TrainingConfig;
 import io.mnist.api.data.MnistData;
 import io.mnist.api.data.MnistDataset;
 import io.mnist.api.model.ModelFile;
-import io.mnist.api.spi.DigitBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -64,9 +64,9 @@ final class TrainCommand extends Subcommand {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();
-        DigitBackend backend = cli.backend();
-        TrainingConfig config = recipe();
-        Result result = train(backend, config, trainLimit, output.get(), modelFile, format == Format.json ? null : out,
+        // The trainer first: an inference-only backend says it cannot train before a folder is made or data read.
+        Trainer trainer = cli.backend().trainer(recipe());
+        Result result = train(trainer, trainLimit, output.get(), modelFile, format == Format.json ? null : out,
                 err(), !noProgress && format != Format.json && System.console() != null);
         if (format == Format.json) {
             Json.print(out, result.summary());
@@ -166,8 +166,9 @@ final class TrainCommand extends Subcommand {
      * path and the output folder are checked before the first epoch; a model that still cannot be saved where asked
      * is saved elsewhere ({@link #saveOrKeep}) rather than lost.
      */
-    static Result train(DigitBackend backend, TrainingConfig config, Integer limit, Path dir, Path modelFile,
-                        PrintWriter out, PrintWriter err, boolean bar) throws IOException {
+    static Result train(Trainer trainer, Integer limit, Path dir, Path modelFile, PrintWriter out, PrintWriter err,
+                        boolean bar) throws IOException {
+        TrainingConfig config = trainer.config();
         Path file = modelFile == null ? dir.resolve("model.mnist") : modelFile;
         ModelFile.checkWritable(file);
         checkWritableFolder(dir);
@@ -186,7 +187,7 @@ final class TrainCommand extends Subcommand {
         }
         MnistDataset test = MnistData.test();
         long start = System.nanoTime();
-        DigitClassifier model = backend.trainer(config).train(train, test,
+        DigitClassifier model = trainer.train(train, test,
                 out == null ? io.mnist.api.TrainingListener.NONE : new ProgressListener(out, bar));
         double seconds = (System.nanoTime() - start) / 1e9;
         file = saveOrKeep(model, file, List.of(Path.of("").toAbsolutePath(),
@@ -194,7 +195,7 @@ final class TrainCommand extends Subcommand {
         Path csv = dir.resolve("history.csv");
         writeHistory(csv, model.info().history());
         Path curves = dir.resolve("curves.png");
-        Charts.curves(curves, backend.name() + ", " + train.size() + " images", model.info().history());
+        Charts.curves(curves, model.info().backend() + ", " + train.size() + " images", model.info().history());
         if (out != null) {
             out.printf("Test accuracy %.4f after %d epochs, %.1f s in all.%nModel: %s%nHistory: %s%nCurves: %s%n",
                     model.info().testAccuracy(), config.epochs(), seconds, file, csv, curves);

@@ -27,7 +27,7 @@ class BomTest {
                 .isEqualTo(LibraryVersion.current());
         assertThat(first(bom, "<slf4j.version>([^<]+)</slf4j.version>"))
                 .isEqualTo(first(parent, "<slf4j.version>([^<]+)</slf4j.version>"));
-        for (String artifact : new String[] {"mnist-api", "mnist-djl", "mnist-dl4j"}) {
+        for (String artifact : new String[] {"mnist-api", "mnist-djl", "mnist-dl4j", "mnist-onnxruntime"}) {
             assertThat(bom).contains("<artifactId>" + artifact + "</artifactId>");
         }
     }

@@ -69,9 +69,13 @@ class ExitCodesTest {
     }
 
     @Test
-    void doctorNamesTheLibraryVersion() {
+    void doctorNamesTheLibraryVersionEveryBackendAndTheChoiceForTrainingAndPrediction() {
         Run r = run("doctor");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).startsWith("mnist       " + LibraryVersion.current());
+        assertThat(r.out()).startsWith("mnist       " + LibraryVersion.current())
+                .containsPattern("backend +onnxruntime +ONNX Runtime [0-9.]+ \\(io.mnist:mnist-onnxruntime\\),"
+                        + " bundled model")
+                .contains("chosen      djl to train, onnxruntime to predict and evaluate");
+        assertThat(run("doctor", "--backend", "dl4j").out()).contains("chosen      dl4j" + System.lineSeparator());
     }
 }

@@ -205,10 +205,50 @@ class MnistCliTest {
     }
 
     @Test
-    void aModelOfAnotherBackendThanTheOneAskedForIsRefused() {
-        Run r = run("evaluate", "--backend", "dl4j", "--model", model.toString());
-        assertThat(r.code()).isEqualTo(MnistCli.EXIT_USAGE);
-        assertThat(r.err()).contains("saved by backend 'djl'").contains("--backend dl4j");
+    void aModelOfAnotherBackendRunsConvertedOnTheOneAskedForWithANote() throws IOException {
+        Run own = run("predict", "--model", model.toString(), "--format", "csv", images.toString());
+        Run converted = run("predict", "--backend", "onnxruntime", "--model", model.toString(), "--format", "csv",
+                images.toString());
+        assertThat(converted.code()).as(converted.err()).isZero();
+        assertThat(converted.err()).contains(model + " was saved by backend 'djl'; running it on 'onnxruntime',"
+                + " converted");
+        assertThat(own.err()).as("no note without --backend").doesNotContain("converted");
+        List<String> ownRows = own.out().strip().lines().toList();
+        List<String> convertedRows = converted.out().strip().lines().toList();
+        assertThat(convertedRows).hasSize(ownRows.size());
+        for (int i = 1; i < ownRows.size(); i++) {
+            String[] a = ownRows.get(i).split(",");
+            String[] b = convertedRows.get(i).split(",");
+            assertThat(b[1]).as("the digit of %s", a[0]).isEqualTo(a[1]);
+            assertThat(Double.parseDouble(b[2])).as("the confidence of %s", a[0])
+                    .isCloseTo(Double.parseDouble(a[2]), org.assertj.core.api.Assertions.within(1e-4));
+        }
+        Run evaluated = run("evaluate", "--backend", "onnxruntime", "--model", model.toString(), "--format", "json",
+                "--output-dir", dir.resolve("eval-ort").toString());
+        assertThat(evaluated.code()).as(evaluated.err()).isZero();
+        assertThat(evaluated.json().get("backend").asText()).isEqualTo("onnxruntime");
+        assertThat(evaluated.json().get("accuracy").asDouble()).as("the converted model's accuracy")
+                .isCloseTo(trained.get("test_accuracy").asDouble(), org.assertj.core.api.Assertions.within(2e-4));
+    }
+
+    @Test
+    void theInferenceOnlyBackendRunsTheBundledModelAndRefusesToTrainWithExitCode2() {
+        Run predicted = run("predict", "--backend", "onnxruntime", "--format", "csv", images.toString());
+        assertThat(predicted.code()).as(predicted.err()).isZero();
+        long right = predicted.out().strip().lines().skip(1)
+                .filter(line -> line.split(",")[0].endsWith("label" + line.split(",")[1] + ".png")).count();
+        assertThat(right).as("the bundled model on onnxruntime, 20 drawn digits").isGreaterThanOrEqualTo(19);
+        String never = dir.resolve("never").toString();
+        for (String[] args : new String[][] {{"train", "--backend", "onnxruntime", "--epochs", "1", "--output-dir",
+                never}, {"demo", "--backend", "onnxruntime", "--output-dir", never}, {"bench", "--backend",
+                "onnxruntime", "--quick"}}) {
+            Run r = run(args);
+            assertThat(r.code()).as("%s: %s", args[0], r.err()).isEqualTo(MnistCli.EXIT_USAGE);
+            assertThat(r.err()).as(args[0]).contains("cannot train").doesNotContain("internal error");
+            assertThat(r.out()).as("%s stops before it starts", args[0]).doesNotContain("== 1.")
+                    .doesNotContain("bench:");
+        }
+        assertThat(dir.resolve("never")).as("nothing written").doesNotExist();
     }
 
     @Test

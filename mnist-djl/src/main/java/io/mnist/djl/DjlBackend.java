@@ -1,5 +1,8 @@
 package io.mnist.djl;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.mnist.api.DigitClassifier;
 import io.mnist.api.ModelInfo;
 import io.mnist.api.NetworkWeights;
@@ -9,8 +12,10 @@ import io.mnist.api.model.ModelArchive;
 import io.mnist.api.model.ModelFileException;
 import io.mnist.api.spi.BundledModel;
 import io.mnist.api.spi.DigitBackend;
+import io.mnist.api.spi.MatmulPeak;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** The {@code djl} backend: DJL with the PyTorch engine on CPU. Registered with {@link java.util.ServiceLoader}. */
 public final class DjlBackend implements DigitBackend {
@@ -52,5 +57,16 @@ public final class DjlBackend implements DigitBackend {
     @Override
     public Optional<InputStream> pretrainedModel() {
         return BundledModel.open(DjlBackend.class, PRETRAINED);
+    }
+
+    /** Measured with {@code NDArray.matMul} on libtorch's default intra-op threads (one per core). */
+    @Override
+    public OptionalDouble matmulGflops(int size, int repetitions) {
+        MatmulPeak.check(size, repetitions);
+        try (NDManager manager = DjlEngine.get().newBaseManager()) {
+            NDArray a = manager.randomUniform(-1, 1, new Shape(size, size));
+            NDArray b = manager.randomUniform(-1, 1, new Shape(size, size));
+            return MatmulPeak.measure(size, repetitions, () -> a.matMul(b).close());
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.mnist.dl4j;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import io.mnist.api.DigitClassifier;
 import io.mnist.api.ModelInfo;
 import io.mnist.api.NetworkWeights;
@@ -9,8 +12,10 @@ import io.mnist.api.model.ModelArchive;
 import io.mnist.api.model.ModelFileException;
 import io.mnist.api.spi.BundledModel;
 import io.mnist.api.spi.DigitBackend;
+import io.mnist.api.spi.MatmulPeak;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** The {@code dl4j} backend: Deeplearning4j with ND4J's native CPU backend. Registered with {@link java.util.ServiceLoader}. */
 public final class Dl4jBackend implements DigitBackend {
@@ -54,5 +59,17 @@ public final class Dl4jBackend implements DigitBackend {
     @Override
     public Optional<InputStream> pretrainedModel() {
         return BundledModel.open(Dl4jBackend.class, PRETRAINED);
+    }
+
+    /** Measured with ND4J's {@code mmul} (OpenBLAS sgemm) on its default threads (one per core). */
+    @Override
+    public OptionalDouble matmulGflops(int size, int repetitions) {
+        MatmulPeak.check(size, repetitions);
+        Dl4jRuntime.check();
+        try (INDArray a = Nd4j.rand(DataType.FLOAT, size, size);
+             INDArray b = Nd4j.rand(DataType.FLOAT, size, size);
+             INDArray c = Nd4j.create(DataType.FLOAT, size, size)) {
+            return MatmulPeak.measure(size, repetitions, () -> a.mmul(b, c));
+        }
     }
 }

@@ -94,10 +94,34 @@ class OrtBackendTest {
     }
 
     @Test
+    void shipsTheDjlBundledModelConvertedWithItsWeightsUnchanged() throws IOException {
+        assertThat(io.mnist.api.spi.BundledModel.recordedDigest(OrtBackend.class, OrtBackend.PRETRAINED))
+                .as("the digest recorded beside the bundled model").isPresent();
+        try (DigitClassifier djl = DigitClassifiers.pretrained("djl");
+             DigitClassifier bundled = DigitClassifiers.pretrained(OrtBackend.NAME)) {
+            assertThat(bundled.info().backend()).isEqualTo(OrtBackend.NAME);
+            assertThat(bundled.info().convertedFrom().backend()).isEqualTo("djl");
+            assertThat(bundled.networkWeights()).as("scripts/pretrained converts the djl model; rerun it if this"
+                    + " fails").isEqualTo(djl.networkWeights());
+            assertThat(bundled.info().testAccuracy()).isEqualTo(djl.info().testAccuracy());
+            assertThat(bundled.info().history()).isEqualTo(djl.info().history());
+            double worst = Prediction.largestDifference(djl.predictAll(images), bundled.predictAll(images));
+            assertThat(worst).isLessThanOrEqualTo(NetworkShapesContract.REFERENCE_TOLERANCE);
+        }
+    }
+
+    @Test
+    void saysItCannotTrainAndDoesNotMeasureAMatrixProduct() {
+        assertThat(backend.trains()).isFalse();
+        assertThat(backend.matmulGflops(256, 1)).isEmpty();
+    }
+
+    @Test
     void refusesToTrainAndSaysHowToGetAModel() {
         assertThatThrownBy(() -> backend.trainer(TrainingConfig.defaults()))
                 .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("cannot train").hasMessageContaining("convert");
+                .hasMessageStartingWith("[mnist] ").hasMessageContaining("cannot train")
+                .hasMessageContaining("convert");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.mnist.api.model.ModelArchive;
 import io.mnist.api.model.ModelFileException;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * A model backend, found with {@link java.util.ServiceLoader} from {@code META-INF/services/io.mnist.api.spi.DigitBackend}.
@@ -51,5 +52,32 @@ public interface DigitBackend {
      */
     default Optional<InputStream> pretrainedModel() {
         return Optional.empty();
+    }
+
+    /**
+     * Whether {@link #trainer} gives a trainer. An inference-only backend answers {@code false}, and its
+     * {@code trainer} throws an {@link UnsupportedOperationException} saying how to get a model; the default backend
+     * for training is never one of these.
+     */
+    default boolean trains() {
+        return true;
+    }
+
+    /**
+     * Measures how fast this backend's engine multiplies large matrices on this machine, the practical peak that
+     * training and inference rates are compared with: two {@code size x size} float32 matrices of random values are
+     * multiplied once untimed, then {@code repetitions} times timed, with the threads the engine uses by default,
+     * and the best product counts ({@link MatmulPeak#measure} does the timing). Starts the engine. At {@code size}
+     * 2048 one product is 17.2 GFLOP, about 0.1 s on two current cores.
+     *
+     * @param size        the matrices' order, 1 to 16,384 (a 16,384 square float32 matrix is 1 GiB)
+     * @param repetitions timed products, at least 1
+     * @return the best rate in GFLOP/s ({@code 2 * size^3} floating-point operations over the product's seconds),
+     *         or empty if this backend does not measure it (the default)
+     * @throws IllegalArgumentException if {@code size} or {@code repetitions} is out of range
+     */
+    default OptionalDouble matmulGflops(int size, int repetitions) {
+        MatmulPeak.check(size, repetitions);
+        return OptionalDouble.empty();
     }
 }

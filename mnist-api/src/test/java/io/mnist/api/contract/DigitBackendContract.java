@@ -153,6 +153,20 @@ public abstract class DigitBackendContract {
         assertThat(backend().name()).as("names are lower case").isEqualTo(backend().name().toLowerCase());
     }
 
+    /**
+     * The matrix product peak, if the backend measures it, is a positive rate of a real product (a 256 x 256 one,
+     * small: the size is the caller's choice), and arguments out of range are refused either way.
+     */
+    @Test
+    void measuresItsMatrixProductOrSaysItDoesNot() {
+        java.util.OptionalDouble gflops = backend().matmulGflops(256, 2);
+        gflops.ifPresent(g -> assertThat(g).as("GFLOP/s of a 256 x 256 float32 product").isPositive().isFinite());
+        System.out.printf("[contract] %s matrix product 256 x 256: %s%n", backend().name(),
+                gflops.isPresent() ? String.format("%.1f GFLOP/s", gflops.getAsDouble()) : "not measured");
+        assertThatThrownBy(() -> backend().matmulGflops(0, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> backend().matmulGflops(256, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void seedNetworkHasTheSeedParameterCount() {
         assertThat(NetworkSpec.seed().parameterCount()).as("the spec's own count").isEqualTo(SEED_PARAMETERS);
