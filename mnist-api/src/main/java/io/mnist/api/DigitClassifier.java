@@ -146,6 +146,26 @@ public interface DigitClassifier extends AutoCloseable {
     /** What this model is: backend, network, parameter count, training history. */
     ModelInfo info();
 
+    /**
+     * Hints how many threads the engine may compute one call on. A caller that already predicts on one thread of
+     * its own per core (a server's workers, Spark's tasks) passes 1, so that each call computes on its calling
+     * thread alone rather than also waking the engine's thread pool for every operation, which on a machine with
+     * few cores only adds threads competing for them. 0, the default, leaves batches to the engine's own thread
+     * setting. Whatever the hint, batches of fewer than 8 images compute on the calling thread alone: for them the
+     * engine's pool costs more than it saves (BENCHMARKS.md). Answers are the same whatever the hint; only time and
+     * CPU change. The hint holds until it is set again, for every thread calling this classifier; a backend that
+     * cannot follow it (onnxruntime fixes its threads when its session is built) ignores it.
+     *
+     * @param threads engine threads one call may compute on, at least 1; or 0 for the engine's own setting
+     * @throws IllegalArgumentException if {@code threads} is negative
+     */
+    default void setThreadsPerCall(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("Threads per call must be at least 1, or 0 for the engine's own"
+                    + " setting, got " + threads);
+        }
+    }
+
     /** The preprocessor used by {@link #predict(BufferedImage)}. */
     default ImagePreprocessor preprocessor() {
         return ImagePreprocessor.standard();

@@ -27,37 +27,38 @@ import picocli.CommandLine.Option;
 final class ServeCommand extends Subcommand {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kKmMgG]?)(?:i?[bB])?");
 
-    @Option(names = "--port", defaultValue = "8080", description = "TCP port; 0 picks a free one (default:"
-            + " ${DEFAULT-VALUE}).")
-    int port;
-    @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDRESS",
-            description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}, this"
-                    + " machine only).")
-    String host;
+    /** The server's defaults: each option's default is taken from here, so that they are written once. */
+    private static final ServerConfig DEFAULTS = ServerConfig.defaults();
+
+    @Option(names = "--port", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port = DEFAULTS.port();
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on; 0.0.0.0 for every"
+            + " interface (default: ${DEFAULT-VALUE}, this machine only).")
+    String host = DEFAULTS.host();
     @Option(names = "--model", paramLabel = "FILE", description = "Model file (default: the backend's bundled"
             + " model).")
     Path model;
     @Option(names = "--cors", paramLabel = "ORIGIN", description = "Let scripts of this one origin call the API, e.g."
             + " https://example.org (default: none).")
     String cors;
-    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "10MB", description = "Largest request body,"
-            + " and image: bytes, or with KB, MB (1024-based) (default: ${DEFAULT-VALUE}).")
-    String maxBody;
-    @Option(names = "--max-megapixels", paramLabel = "N", defaultValue = "40", description = "Largest image, as"
-            + " its header declares it (default: ${DEFAULT-VALUE}).")
-    double maxMegapixels;
-    @Option(names = "--max-files", paramLabel = "N", defaultValue = "64", description = "Most images in one"
-            + " multipart request (default: ${DEFAULT-VALUE}).")
-    int maxFiles;
-    @Option(names = "--workers", paramLabel = "N", description = "Requests recognised at once (default: one per"
-            + " core).")
-    Integer workers;
-    @Option(names = "--queue", paramLabel = "N", defaultValue = "64", description = "Requests that may wait for a"
-            + " worker; more are answered 503 server_busy with Retry-After (default: ${DEFAULT-VALUE}).")
-    int queue;
-    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "30", description = "How long a stop"
-            + " waits for requests in flight (default: ${DEFAULT-VALUE}).")
-    int shutdownGrace;
+    @Option(names = "--max-body", paramLabel = "SIZE", description = "Largest request body, and image: bytes, or"
+            + " with KB, MB (1024-based) (default: ${DEFAULT-VALUE}).")
+    String maxBody = (DEFAULTS.maxBodyBytes() >> 20) + "MB";
+    @Option(names = "--max-megapixels", paramLabel = "N", description = "Largest image, as its header declares it"
+            + " (default: ${DEFAULT-VALUE}).")
+    double maxMegapixels = DEFAULTS.maxPixels() / 1e6;
+    @Option(names = "--max-files", paramLabel = "N", description = "Most images in one multipart request (default:"
+            + " ${DEFAULT-VALUE}).")
+    int maxFiles = DEFAULTS.maxFiles();
+    @Option(names = "--workers", paramLabel = "N", description = "Requests recognised at once, each prediction on"
+            + " cores / N engine threads (default: one per core, one engine thread each).")
+    int workers = DEFAULTS.workers();
+    @Option(names = "--queue", paramLabel = "N", description = "Requests that may wait for a worker; more are"
+            + " answered 503 server_busy with Retry-After (default: ${DEFAULT-VALUE}).")
+    int queue = DEFAULTS.queue();
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "How long a stop waits for requests in"
+            + " flight (default: ${DEFAULT-VALUE}).")
+    long shutdownGrace = DEFAULTS.shutdownGrace().toSeconds();
 
     @Override
     public Integer call() throws Exception {
@@ -65,9 +66,9 @@ final class ServeCommand extends Subcommand {
         PrintWriter err = err();
         ServerConfig config;
         try {
-            config = ServerConfig.defaults().withAddress(host, port)
+            config = DEFAULTS.withAddress(host, port)
                     .withLimits(bytes(maxBody), Math.round(maxMegapixels * 1e6), maxFiles)
-                    .withWork(workers == null ? ServerConfig.defaults().workers() : workers, queue)
+                    .withWork(workers, queue)
                     .withCorsOrigin(cors).withShutdownGrace(Duration.ofSeconds(shutdownGrace));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * A trained network on DJL's PyTorch engine. Parameters never require gradients here, so inference builds no
  * autograd graph on any thread. Each call runs in its own sub-manager that frees every array it made, and with its
- * own parameter store; the block itself holds no per-call state, so calls run in parallel.
+ * own parameter store; the block itself holds no per-call state, so calls run in parallel. Each call computes on
+ * as many libtorch threads as {@link #engineThreads} says: a single image on the calling thread alone.
  */
 final class DjlClassifier extends AbstractDigitClassifier {
     /** The model-file entry holding DJL's parameter stream. */
@@ -104,7 +105,7 @@ final class DjlClassifier extends AbstractDigitClassifier {
 
     @Override
     protected float[] probabilities(float[] pixels, int count) {
-        return network.probabilities(manager, pixels, count);
+        return DjlEngine.onThreads(engineThreads(count), () -> network.probabilities(manager, pixels, count));
     }
 
     @Override

@@ -2,9 +2,11 @@ package io.mnist.djl;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
+import ai.djl.pytorch.jni.JniUtils;
 import io.mnist.api.spi.BuildProperties;
 import io.mnist.api.spi.EngineLogs;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
  * Starts DJL's PyTorch engine once, offline. Natives come from the {@code pytorch-native-cpu} and
@@ -12,6 +14,9 @@ import java.util.Properties;
  * {@code ENGINE_CACHE_DIR} or {@code DJL_CACHE_DIR} environment variable or system property). Unless set already,
  * it sets {@code ai.djl.offline=true} and {@value #GRAPH_OPTIMIZER}{@code =false}, and raises DJL's start-up loggers
  * to WARN where the application has not configured them ({@link EngineLogs}; README, "Process-wide settings").
+ *
+ * <p>libtorch computes on OpenMP threads. Their number is kept per calling thread (OpenMP's limit), and libtorch
+ * also keeps it as the default a thread takes when it first computes; {@link #onThreads} sets it around a call.
  */
 final class DjlEngine {
     /** The DJL engine name. */
@@ -20,6 +25,8 @@ final class DjlEngine {
     static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
     private static final Properties VERSIONS = BuildProperties.load(DjlEngine.class, "versions.properties");
     private static volatile Engine engine;
+    /** libtorch's intra-op threads as the engine started with them ({@code ai.djl.pytorch.num_threads}, or its own). */
+    private static volatile int defaultThreads;
 
     private DjlEngine() {
     }
@@ -56,11 +63,32 @@ final class DjlEngine {
                                 + " ai.djl.pytorch:pytorch-jni on the classpath, and a writable ~/.djl.ai (or"
                                 + " ENGINE_CACHE_DIR). See README.md#platforms", ex);
                     }
+                    defaultThreads = JniUtils.getNumThreads();
                     engine = e;
                 }
             }
         }
         return e;
+    }
+
+    /**
+     * Runs {@code work} with libtorch's operations started from this thread on {@code threads} threads (0: as many
+     * as the engine started with), then restores this thread's count. Setting the count also changes libtorch's
+     * default for threads that have not computed yet, so every call sets the count it needs rather than trusting
+     * the one it finds. Costs two calls into libtorch, nothing measurable next to a prediction (BENCHMARKS.md).
+     */
+    static <T> T onThreads(int threads, Supplier<T> work) {
+        int wanted = threads > 0 ? threads : defaultThreads;
+        int before = JniUtils.getNumThreads();
+        if (wanted == before || wanted <= 0) {
+            return work.get();
+        }
+        JniUtils.setNumThreads(wanted);
+        try {
+            return work.get();
+        } finally {
+            JniUtils.setNumThreads(before);
+        }
     }
 
     /** "DJL x / PyTorch y", from build-time versions, without starting the engine. */

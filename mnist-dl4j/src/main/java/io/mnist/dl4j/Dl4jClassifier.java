@@ -126,7 +126,7 @@ final class Dl4jClassifier extends AbstractDigitClassifier {
     protected float[] probabilities(float[] pixels, int count) {
         Dl4jNetwork.Inference inference = borrow();
         try {
-            return inference.probabilities(pixels, count);
+            return inference.probabilities(pixels, count, engineThreads(count));
         } finally {
             idle.push(inference);
             if (GC_EVERY > 0 && sinceCollection.addAndGet(count) >= GC_EVERY) {

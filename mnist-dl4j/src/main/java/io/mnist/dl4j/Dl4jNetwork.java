@@ -66,14 +66,6 @@ final class Dl4jNetwork {
     static final double EPSILON = 1e-7;
     /** Keras' RMSProp decay. */
     static final double RHO = 0.9;
-    /**
-     * Batches of fewer images than this run on the calling thread alone. For a few images each operation is so
-     * small that waking OpenMP's other thread costs more than it saves: a single prediction of the bundled model
-     * took 0.9-1.1 ms on one thread against 1.7-2.1 ms on two, the seed network's 0.9 against 1.0-1.1 ms; from
-     * about 8 images up, two threads are as fast or faster (2 cores, BENCHMARKS.md).
-     */
-    static final int ONE_THREAD_BELOW = 8;
-
     private final NetworkSpec spec;
     private final CNN2DFormat format;
     /** For each spec layer with parameters, in order: where its tensors live in DL4J. */
@@ -404,11 +396,12 @@ final class Dl4jNetwork {
     }
 
     /**
-     * Inference-mode probabilities of {@code net} for {@code count} images; input and output arrays are closed
-     * before returning, freeing their native memory. Not thread-safe for one {@code net}.
+     * Inference-mode probabilities of {@code net} for {@code count} images, computed on {@code threads} OpenMP
+     * threads (0: as set, see {@link #onThreads}); input and output arrays are closed before returning, freeing their
+     * native memory. Not thread-safe for one {@code net}.
      */
-    float[] probabilities(MultiLayerNetwork net, float[] pixels, int count) {
-        return onThreads(threadsFor(count), () -> {
+    float[] probabilities(MultiLayerNetwork net, float[] pixels, int count, int threads) {
+        return onThreads(threads, () -> {
             try (INDArray x = input(pixels, count);
                  INDArray out = net.output(x, false)) {
                 return out.data().asFloat();
@@ -445,9 +438,10 @@ final class Dl4jNetwork {
             return net;
         }
 
-        float[] probabilities(float[] pixels, int count) {
+        /** Probabilities for {@code count} images computed on {@code threads} OpenMP threads (0: as set). */
+        float[] probabilities(float[] pixels, int count, int threads) {
             if (count != 1 || format != CNN2DFormat.NHWC || denseTail.isEmpty()) {
-                return Dl4jNetwork.this.probabilities(net, pixels, count);
+                return Dl4jNetwork.this.probabilities(net, pixels, count, threads);
             }
             if (tail == null) {
                 head = denseTail.get(0).index() == 0 ? null : createHead(parameters);
@@ -458,7 +452,7 @@ final class Dl4jNetwork {
                         bias.reshape(bias.length())});
                 }
             }
-            return onThreads(threadsFor(1), () -> {
+            return onThreads(threads, () -> {
                 try (INDArray x = input(pixels, 1)) {
                     if (head == null) {
                         return denseLayers(x);
@@ -511,11 +505,6 @@ final class Dl4jNetwork {
         head.init(row.get(NDArrayIndex.all(), NDArrayIndex.interval(0, count)), false);
         useOneDnn(head);
         return head;
-    }
-
-    /** OpenMP threads for a batch of {@code count} images: 1 below {@link #ONE_THREAD_BELOW}, else 0 (as set). */
-    static int threadsFor(int count) {
-        return count < ONE_THREAD_BELOW ? 1 : 0;
     }
 
     /**

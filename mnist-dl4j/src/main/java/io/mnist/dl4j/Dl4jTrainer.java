@@ -78,7 +78,8 @@ final class Dl4jTrainer extends AbstractTrainer {
 
         @Override
         public float[] predict(float[] pixels, int count) {
-            return network.probabilities(net, pixels, count);
+            // Validation batches are large: ND4J's threads as set.
+            return network.probabilities(net, pixels, count, 0);
         }
 
         @Override

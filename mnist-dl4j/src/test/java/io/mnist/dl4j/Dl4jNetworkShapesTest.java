@@ -130,7 +130,7 @@ class Dl4jNetworkShapesTest extends NetworkShapesContract {
             assertThat(network.weights(net)).isEqualTo(weights);
             MnistDataset images = MnistData.test().first(CHECKED_IMAGES);
             float[] pixels = scaledPixels(spec, images);
-            float[] actual = network.probabilities(net, pixels, images.size());
+            float[] actual = network.probabilities(net, pixels, images.size(), 0);
             ReferenceNetwork reference = new ReferenceNetwork(weights);
             double worst = 0;
             for (int i = 0; i < images.size(); i++) {

@@ -89,16 +89,16 @@ class Dl4jNetworkTest {
             }
         }
         network.setWeights(net, weights);
-        int batch = Dl4jNetwork.ONE_THREAD_BELOW * 2;
+        int batch = 16;
         float[] pixels = new float[batch * DigitImage.PIXELS];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = random.nextFloat();
         }
         Dl4jNetwork.Inference inference = network.new Inference(net.params());
-        float[] all = inference.probabilities(pixels, batch);
+        float[] all = inference.probabilities(pixels, batch, 0);
         for (int image = 0; image < 3; image++) {
             float[] one = inference.probabilities(java.util.Arrays.copyOfRange(pixels, image * DigitImage.PIXELS,
-                    (image + 1) * DigitImage.PIXELS), 1);
+                    (image + 1) * DigitImage.PIXELS), 1, 1);
             assertThat(one).hasSize(10);
             for (int d = 0; d < 10; d++) {
                 assertThat(one[d]).as("image %d, digit %d", image, d).isCloseTo(all[image * 10 + d],

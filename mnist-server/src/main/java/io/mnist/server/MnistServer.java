@@ -92,7 +92,7 @@ public final class MnistServer implements AutoCloseable {
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .setSerializationInclusion(JsonInclude.Include.NON_NULL);
         this.files = StaticFiles.load();
-        this.model = ModelHolder.load(Objects.requireNonNull(loader, "loader"));
+        this.model = ModelHolder.load(Objects.requireNonNull(loader, "loader"), threadsPerCall(config));
         this.metrics = new ServerMetrics(work::inFlight, model::ready);
         this.app = Javalin.create(this::configure);
     }
@@ -112,6 +112,15 @@ public final class MnistServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * The engine threads one prediction may compute on: the cores shared among the workers, so that the workers
+     * (one per core by default) do not also wake the engine's thread pool for every operation, adding threads that
+     * compete for the same cores (BENCHMARKS.md, "The HTTP service under load").
+     */
+    static int threadsPerCall(ServerConfig config) {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / config.workers());
     }
 
     /** Every endpoint the server answers, in the order of {@code openapi.json}. */

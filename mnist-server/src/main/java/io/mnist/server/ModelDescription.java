@@ -1,10 +1,13 @@
 package io.mnist.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mnist.api.Conversion;
 import io.mnist.api.EpochResult;
+import io.mnist.api.ImportSource;
 import io.mnist.api.ModelInfo;
 import io.mnist.api.NetworkSpec;
 import io.mnist.api.TrainingConfig;
+import io.mnist.api.TrainingData;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,9 +47,43 @@ final class ModelDescription {
         }
         m.put("history", history(info.history()));
         Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("training_data", info.trainingData());
-        provenance.put("converted_from", info.convertedFrom());
+        provenance.put("training_data", trainingData(info.trainingData()));
+        provenance.put("converted_from", conversion(info.convertedFrom()));
+        provenance.put("imported_from", importSource(info.importedFrom()));
         m.put("provenance", provenance);
+        return m;
+    }
+
+    /** The images it was trained on: {@code source}, and the slice {@code from} (inclusive) {@code to} (exclusive). */
+    private static Map<String, Object> trainingData(TrainingData d) {
+        return d == null ? null : object("source", d.source(), "from", d.from(), "to", d.to());
+    }
+
+    /** The backend the weights were trained on, what was measured when they moved, and the move before that. */
+    private static Map<String, Object> conversion(Conversion c) {
+        if (c == null) {
+            return null;
+        }
+        Conversion.Check check = c.check();
+        return object("backend", c.backend(), "backend_version", c.backendVersion(),
+                "check", check == null ? null : object("images", check.images(), "source_accuracy",
+                        check.sourceAccuracy(), "accuracy", check.accuracy(), "largest_probability_difference",
+                        check.largestProbabilityDifference()),
+                "earlier", conversion(c.earlier()));
+    }
+
+    /** The file an imported network was read from: format, name, the program that wrote it, digest, input scale. */
+    private static Map<String, Object> importSource(ImportSource i) {
+        return i == null ? null : object("format", i.format(), "file", i.file(), "producer", i.producer(),
+                "sha256", i.sha256(), "input_scale", i.inputScale());
+    }
+
+    /** A JSON object from names and values, in order. */
+    private static Map<String, Object> object(Object... namesAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            m.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
         return m;
     }
 

@@ -17,14 +17,23 @@ final class ModelHolder implements AutoCloseable {
     private final CompletableFuture<DigitClassifier> loaded = new CompletableFuture<>();
     private volatile boolean closed;
 
-    /** Starts loading with {@code loader} on a new thread. */
-    static ModelHolder load(Callable<DigitClassifier> loader) {
+    /**
+     * Starts loading with {@code loader} on a new thread; the model is then told that each call may compute on
+     * {@code threadsPerCall} engine threads ({@link DigitClassifier#setThreadsPerCall}).
+     */
+    static ModelHolder load(Callable<DigitClassifier> loader, int threadsPerCall) {
         ModelHolder holder = new ModelHolder();
         Thread thread = new Thread(() -> {
             try {
                 DigitClassifier model = loader.call();
                 if (model == null) {
                     throw new IllegalStateException("The model loader returned no model");
+                }
+                try {
+                    model.setThreadsPerCall(threadsPerCall);
+                } catch (RuntimeException e) {
+                    model.close();
+                    throw e;
                 }
                 holder.loaded.complete(model);
                 if (holder.closed) {

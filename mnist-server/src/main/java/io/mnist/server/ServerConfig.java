@@ -17,7 +17,8 @@ import java.util.Objects;
  *   <tr><td>{@link #maxPixels()}</td><td>40 megapixels an image (as its header declares)</td>
  *       <td>413 {@code too_many_pixels}</td></tr>
  *   <tr><td>{@link #maxFiles()}</td><td>64 images a request</td><td>413 {@code too_many_files}</td></tr>
- *   <tr><td>{@link #workers()}</td><td>one per core: requests recognised at once</td><td>they wait in the queue</td></tr>
+ *   <tr><td>{@link #workers()}</td><td>one per core: requests recognised at once, each prediction on
+ *       {@code cores / workers} engine threads (one by default)</td><td>they wait in the queue</td></tr>
  *   <tr><td>{@link #queue()}</td><td>64 requests waiting for a worker</td>
  *       <td>503 {@code server_busy} with {@code Retry-After}</td></tr>
  *   <tr><td>{@link #corsOrigin()}</td><td>none: no CORS headers</td><td>-</td></tr>

@@ -156,7 +156,12 @@ class ApiTest {
         assertThat(m.get("network").get("layers").get(0).get("type").asText()).isEqualTo("conv2d");
         assertThat(m.get("training").get("optimizer").asText()).isEqualTo("adam");
         assertThat(m.get("history")).isNotEmpty();
-        assertThat(m.get("provenance").has("training_data")).isTrue();
+        JsonNode provenance = m.get("provenance");
+        assertThat(provenance.get("training_data").get("source").asText()).as("the MNIST training images")
+                .isNotEmpty();
+        assertThat(provenance.get("training_data").get("to").asInt() - provenance.get("training_data").get("from")
+                .asInt()).as("images trained on").isPositive();
+        assertThat(provenance.has("imported_from")).as("trained with this library, not imported").isFalse();
     }
 
     @Test

@@ -30,6 +30,8 @@ final class FakeClassifier implements DigitClassifier {
     volatile RuntimeException failure;
     final AtomicInteger predictions = new AtomicInteger();
     volatile boolean closed;
+    /** The last {@link #setThreadsPerCall} hint, or -1 if none came. */
+    volatile int threadsPerCall = -1;
 
     /** Makes the next {@code n} predictions wait in predict until {@link #release()}. */
     FakeClassifier holdPredictions(int n) {
@@ -40,6 +42,12 @@ final class FakeClassifier implements DigitClassifier {
 
     void release() {
         gate.countDown();
+    }
+
+    @Override
+    public void setThreadsPerCall(int threads) {
+        DigitClassifier.super.setThreadsPerCall(threads);
+        threadsPerCall = threads;
     }
 
     @Override

@@ -62,6 +62,21 @@ class LifecycleTest {
     }
 
     @Test
+    void sharesTheCoresAmongTheWorkersSoEachPredictionComputesOnItsShare() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        start(ServerConfig.defaults());
+        assertThat(model.threadsPerCall).as("one worker per core: one engine thread each").isEqualTo(1);
+        server.close();
+
+        start(ServerConfig.defaults().withWork(1, 4));
+        assertThat(model.threadsPerCall).as("one worker: all %d cores", cores).isEqualTo(cores);
+        server.close();
+
+        start(ServerConfig.defaults().withWork(4 * cores, 4));
+        assertThat(model.threadsPerCall).as("more workers than cores: still one thread each").isEqualTo(1);
+    }
+
+    @Test
     void isAliveButNotReadyWhileTheModelLoads() throws Exception {
         CountDownLatch loading = new CountDownLatch(1);
         start(ServerConfig.defaults(), () -> {

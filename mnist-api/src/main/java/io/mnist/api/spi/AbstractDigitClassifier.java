@@ -30,12 +30,22 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public abstract class AbstractDigitClassifier implements DigitClassifier {
     /** Images per inference batch. */
     protected static final int BATCH = Inference.BATCH;
+    /**
+     * Batches of fewer images than this compute on the calling thread alone ({@link #engineThreads(int)}). For a
+     * few images each operation is so small that waking the engine's other threads costs more than it saves: on 2
+     * cores a single prediction of the bundled model took 0.9-1.1 ms on one ND4J thread against 1.7-2.1 ms on two,
+     * and 0.58-0.63 ms of CPU on one libtorch thread against 0.78-1.05 ms on two (BENCHMARKS.md); from about 8
+     * images up, the engines' pools are as fast or faster.
+     */
+    public static final int ONE_THREAD_BELOW = 8;
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final ModelInfo info;
     /** Probabilities per image: the network's classes. */
     private final int classes;
     private boolean closed;
+    /** The caller's {@link #setThreadsPerCall} hint; 0 for the engine's own setting. */
+    private volatile int threadsPerCall;
 
     protected AbstractDigitClassifier(ModelInfo info) {
         this.info = Objects.requireNonNull(info, "info");
@@ -52,6 +62,17 @@ public abstract class AbstractDigitClassifier implements DigitClassifier {
      *         {@link io.mnist.api.NetworkSpec#classes()}
      */
     protected abstract float[] probabilities(float[] pixels, int count);
+
+    /**
+     * The engine threads a call of {@code count} images should compute on: 1 for fewer than
+     * {@link #ONE_THREAD_BELOW} images, else the caller's {@link #setThreadsPerCall} hint. A backend whose engine
+     * sets its threads per call asks this in {@link #probabilities}.
+     *
+     * @return 1 or more; or 0 for the engine's own setting
+     */
+    protected final int engineThreads(int count) {
+        return count < ONE_THREAD_BELOW ? 1 : threadsPerCall;
+    }
 
     /** The backend's weight entries for the model file. */
     protected abstract Map<String, byte[]> fileEntries() throws IOException;
@@ -73,6 +94,12 @@ public abstract class AbstractDigitClassifier implements DigitClassifier {
      * <p>With a {@link ModelInfo#notADigitDetector()}, the prediction carries its
      * {@link Prediction#outOfDistributionScore()}; otherwise the score is NaN.
      */
+    @Override
+    public final void setThreadsPerCall(int threads) {
+        DigitClassifier.super.setThreadsPerCall(threads);
+        threadsPerCall = threads;
+    }
+
     @Override
     public final Prediction predict(DigitImage image) {
         Objects.requireNonNull(image, "image");

@@ -283,6 +283,29 @@ public abstract class DigitBackendContract {
     }
 
     @Test
+    void answersTheSameWhateverTheThreadsPerCallHint() {
+        List<DigitImage> images = images(200);
+        List<Prediction> batched = model.predictAll(images);
+        List<Prediction> single = images.subList(0, 20).stream().map(model::predict).toList();
+        try {
+            for (int threads : new int[] {1, 2, 0}) {
+                model.setThreadsPerCall(threads);
+                assertThat(Prediction.largestDifference(batched, model.predictAll(images)))
+                        .as("largest probability difference of a batch with %d threads per call", threads)
+                        .isLessThanOrEqualTo(SAVE_LOAD_TOLERANCE);
+                assertThat(Prediction.largestDifference(single,
+                        images.subList(0, 20).stream().map(model::predict).toList()))
+                        .as("largest probability difference of single images with %d threads per call", threads)
+                        .isLessThanOrEqualTo(SAVE_LOAD_TOLERANCE);
+            }
+            assertThatThrownBy(() -> model.setThreadsPerCall(-1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at least 1");
+        } finally {
+            model.setThreadsPerCall(0);
+        }
+    }
+
+    @Test
     void networkWeightsMoveOutAndBackUnchanged() {
         assumeTrue(hasNetworkWeights(), "this backend has no network weights");
         NetworkWeights weights = model.networkWeights();
