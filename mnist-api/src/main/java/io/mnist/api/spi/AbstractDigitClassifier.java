@@ -34,7 +34,7 @@ public abstract class AbstractDigitClassifier implements DigitClassifier {
      * Batches of fewer images than this compute on the calling thread alone ({@link #engineThreads(int)}). For a
      * few images each operation is so small that waking the engine's other threads costs more than it saves: on 2
      * cores a single prediction of the bundled model took 0.9-1.1 ms on one ND4J thread against 1.7-2.1 ms on two,
-     * and 0.58-0.63 ms of CPU on one libtorch thread against 0.78-1.05 ms on two (BENCHMARKS.md); from about 8
+     * and 0.58-0.64 ms of CPU on one libtorch thread against 0.78-1.05 ms on two (BENCHMARKS.md); from about 8
      * images up, the engines' pools are as fast or faster.
      */
     public static final int ONE_THREAD_BELOW = 8;
