@@ -295,8 +295,9 @@ final class BenchCommand extends Subcommand {
         if (ref != null) {
             out.printf(Locale.ROOT, "  ratio = %s / %s: above 1 is better for rates, below 1 for times and memory%n",
                     name, REFERENCE);
-            out.printf(Locale.ROOT, "  targets: batch inference >= 1.0x %s: %s; single image p50 <= 1.2x:"
-                    + " %s; training >= 50%% of the matrix product peak: %s%n", REFERENCE,
+            out.printf(Locale.ROOT, "  targets%s: batch inference >= 1.0x %s: %s; single image p50 <= 1.2x:"
+                    + " %s; training >= 50%% of the matrix product peak: %s%n",
+                    Boolean.TRUE.equals(m.get("quick")) ? " (--quick: a smoke test, not a measurement)" : "", REFERENCE,
                     verdict(ratio(m, "predict_images_per_second") >= 1.0, ratio(m, "predict_images_per_second"), "x"),
                     verdict(ratio(m, "latency_ms_p50") <= 1.2, ratio(m, "latency_ms_p50"), "x"),
                     peak == null ? "not measured" : verdict((double) m.get("train_share_of_peak") >= 0.5,
