@@ -97,21 +97,40 @@ final class Polarity {
         if (deepest < 1) {
             return edge;
         }
-        float outer = Statistics.median(edge);
+        float outer = level(edge);
         for (int depth = 1; depth <= deepest; depth++) {
             float[] ring = lum.ring(depth);
-            float level = Statistics.median(ring);
+            float level = level(ring);
             if (Math.abs(level - outer) < FRAME_CONTRAST) {
                 continue; // still the frame (or no frame at all)
             }
             for (int next = depth + 1; next <= depth + 3; next++) {
-                if (Math.abs(Statistics.median(lum.ring(next)) - level) >= FRAME_CONTRAST) {
+                if (Math.abs(level(lum.ring(next)) - level) >= FRAME_CONTRAST) {
                     return edge; // no steady level inside: not a frame
                 }
             }
             return near(lum.values(), level) > near(lum.values(), outer) ? ring : edge;
         }
         return edge;
+    }
+
+    /** Most values a ring's level is taken from: a frame is told by a contrast of 0.25, which a sample shows. */
+    static final int RING_SAMPLE = 1024;
+
+    /**
+     * The median of a ring, from at most {@link #RING_SAMPLE} values evenly spaced along it. Without a frame every
+     * ring down to a tenth of the shorter side is looked at: the full medians cost 25 ms on a 1000x1000 image.
+     */
+    private static float level(float[] ring) {
+        if (ring.length <= RING_SAMPLE) {
+            return Statistics.median(ring);
+        }
+        float[] sample = new float[RING_SAMPLE];
+        double step = (double) ring.length / RING_SAMPLE;
+        for (int i = 0; i < RING_SAMPLE; i++) {
+            sample[i] = ring[(int) (i * step)];
+        }
+        return Statistics.median(sample);
     }
 
     /** How many values lie within {@link #FRAME_CONTRAST} / 2 of {@code level}. */
