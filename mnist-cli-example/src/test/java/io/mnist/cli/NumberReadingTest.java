@@ -138,6 +138,27 @@ class NumberReadingTest {
     }
 
     @Test
+    void aPointNoWiderThanThePenIsStillAPointButDustIsNot() {
+        // A dot as wide as the pen (7 px) has under 4% of the largest stroke's pixels, which made it a speck of
+        // noise and the reading "314"; a 2-pixel speck of dust in the same place must stay noise.
+        for (int dot : new int[] {7, 2}) {
+            BufferedImage pi = draw(330, 160, g -> {
+                g.drawArc(20, 25, 60, 50, 150, -240);
+                g.drawArc(20, 75, 60, 55, 90, -240);
+                g.fillOval(103, 124, dot, dot);
+                g.drawLine(140, 45, 160, 25);
+                g.drawLine(160, 25, 160, 130);
+                g.drawLine(250, 25, 200, 95);
+                g.drawLine(200, 95, 280, 95);
+                g.drawLine(260, 55, 260, 130);
+            });
+            NumberReading n = clf.readNumber(pi);
+            assertThat(n.text()).as("a dot of %d px: digits %s", dot, n.digits()).isEqualTo(dot == 7 ? "3.14" : "314");
+            assertThat(n.digits()).hasSize(3);
+        }
+    }
+
+    @Test
     void aStrokeThroughTheDigitsAddsNoDigit() {
         for (int rise : new int[] {0, 7, -7}) {
             BufferedImage struck = draw(260, 170, g -> {

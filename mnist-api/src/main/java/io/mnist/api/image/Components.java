@@ -21,8 +21,10 @@ final class Components {
      *
      * @param labels     per pixel, the id of the stroke it belongs to, or 0 for paper (dropped specks included)
      * @param components the strokes, in no particular order
+     * @param specks     the pieces dropped as specks that reached the threshold's {@code high} (dust, or a dot made
+     *                   with the pen: {@link NumberSegmenter} tells a decimal point among them)
      */
-    record Labelled(int[] labels, List<InkImage.Component> components) {
+    record Labelled(int[] labels, List<InkImage.Component> components, List<InkImage.Component> specks) {
     }
 
     /**
@@ -63,11 +65,14 @@ final class Components {
         }
         boolean[] kept = new boolean[next];
         List<InkImage.Component> strokes = new ArrayList<>();
+        List<InkImage.Component> specks = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             InkImage.Component c = all.get(i);
             if (sure.get(i) && c.area() >= Math.max(2, SPECK * largest)) {
                 strokes.add(c);
                 kept[c.id()] = true;
+            } else if (sure.get(i)) {
+                specks.add(c);
             }
         }
         for (int i = 0; i < labels.length; i++) {
@@ -80,6 +85,6 @@ final class Components {
                     + " pixel" + (largest == 1 ? "" : "s") + " at most, too small for strokes: dust or noise, not a"
                     + " digit. Send an image in which the digit is drawn with a pen.");
         }
-        return new Labelled(labels, List.copyOf(strokes));
+        return new Labelled(labels, List.copyOf(strokes), List.copyOf(specks));
     }
 }

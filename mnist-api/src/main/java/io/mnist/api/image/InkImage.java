@@ -30,6 +30,7 @@ public final class InkImage {
     private final Plane ink;
     private final int[] labels;
     private final List<Component> components;
+    private final List<Component> specks;
 
     /**
      * One connected piece of ink.
@@ -41,10 +42,11 @@ public final class InkImage {
     public record Component(int id, Rectangle bounds, int area) {
     }
 
-    private InkImage(Plane ink, int[] labels, List<Component> components) {
+    private InkImage(Plane ink, int[] labels, List<Component> components, List<Component> specks) {
         this.ink = ink;
         this.labels = labels;
         this.components = components;
+        this.specks = specks;
     }
 
     /**
@@ -74,7 +76,7 @@ public final class InkImage {
             lines = look < LOOKS ? RulingLines.find(threshold, 1) : null;
         }
         Components.Labelled strokes = Components.of(threshold);
-        return new InkImage(strength(threshold), strokes.labels(), strokes.components());
+        return new InkImage(strength(threshold), strokes.labels(), strokes.components(), strokes.specks());
     }
 
     /**
@@ -129,6 +131,14 @@ public final class InkImage {
     /** The strokes, specks of noise left out, in no particular order; never empty. */
     public List<Component> components() {
         return components;
+    }
+
+    /**
+     * The pieces of ink too small to be strokes (under {@value Components#SPECK} of the largest), which are not in
+     * {@link #components()} and whose pixels are paper here: dust, or a dot made with the pen. Boxes and areas only.
+     */
+    List<Component> specks() {
+        return specks;
     }
 
     /** The stroke a pixel belongs to (0 for paper). */

@@ -30,6 +30,11 @@ public final class NumberSegmenter {
     static final double POINT = 0.3;
     /** A point's top lies in this lowest share of the row. */
     static final double POINT_LOW = 0.4;
+    /**
+     * A speck (a piece too small to be a stroke) is a point made with the pen, not dust, if it is at least this share
+     * of the row's height across both ways (about half a pen's width) and fills half its box.
+     */
+    static final double PEN_DOT = 0.05;
     /** The width of one digit, as a share of the row's height, when splitting touching digits. */
     static final double DIGIT_ASPECT = 0.9;
 
@@ -80,6 +85,8 @@ public final class NumberSegmenter {
         }
         int rowHeight = groups.stream().mapToInt(g -> InkImage.bounds(g).height).max().orElse(1);
         List<Rectangle> points = points(groups, rowHeight);
+        points.addAll(penDots(groups, ink.specks(), rowHeight));
+        points.sort(Comparator.comparingInt(p -> p.x));
         mergeSmallPieces(groups, rowHeight);
         // A digit's usual width in this row; narrow ones (a 1) do not count, or every 0 would look like two digits.
         int[] widths = groups.stream().map(InkImage::bounds).filter(b -> b.width >= 0.45 * b.height)
@@ -141,6 +148,51 @@ public final class NumberSegmenter {
             }
         }
         return points;
+    }
+
+    /**
+     * The specks that are points made with the pen: at least {@value #PEN_DOT} of the row's height across both ways
+     * and filling half their box (dust is smaller, or a sliver), no more than {@value #POINT} of the row's height,
+     * low in the row, clear of every group's columns, and with a group as tall as a digit on each side. A pen's dot
+     * can hold under {@value Components#SPECK} of the pixels of the largest stroke and so be dropped as a speck.
+     */
+    private static List<Rectangle> penDots(List<List<InkImage.Component>> groups, List<InkImage.Component> specks,
+                                           int rowHeight) {
+        int top = Integer.MAX_VALUE;
+        int bottom = 0;
+        for (List<InkImage.Component> g : groups) {
+            Rectangle b = InkImage.bounds(g);
+            if (b.height >= PIECE_HEIGHT * rowHeight) {
+                top = Math.min(top, b.y);
+                bottom = Math.max(bottom, b.y + b.height);
+            }
+        }
+        List<Rectangle> dots = new ArrayList<>();
+        for (InkImage.Component speck : specks) {
+            Rectangle b = speck.bounds();
+            boolean penSized = Math.min(b.width, b.height) >= PEN_DOT * rowHeight
+                    && speck.area() >= 0.5 * b.width * b.height
+                    && Math.max(b.width, b.height) <= POINT * rowHeight;
+            boolean low = b.y >= bottom - POINT_LOW * (bottom - top) && b.y + b.height <= bottom + POINT * rowHeight;
+            boolean tallLeft = false;
+            boolean tallRight = false;
+            boolean clear = true;
+            for (List<InkImage.Component> g : groups) {
+                Rectangle gb = InkImage.bounds(g);
+                boolean tall = gb.height >= PIECE_HEIGHT * rowHeight;
+                if (gb.x + gb.width <= b.x) {
+                    tallLeft |= tall;
+                } else if (gb.x >= b.x + b.width) {
+                    tallRight |= tall;
+                } else {
+                    clear = false;
+                }
+            }
+            if (penSized && low && clear && tallLeft && tallRight) {
+                dots.add(new Rectangle(b));
+            }
+        }
+        return dots;
     }
 
     private static boolean tallOnBothSides(List<List<InkImage.Component>> groups, int i, int rowHeight) {
