@@ -386,6 +386,57 @@ class KerasModelsTest {
                 "relu (ReLU): RELU: joined to the layer before");
     }
 
+    /**
+     * A Keras 2 {@code .h5} written without Keras (h5py, Keras 2's layout) with batch normalisations followed by
+     * {@code Activation('relu')}, {@code Activation('tanh')} and {@code ReLU()}: it maps onto batch normalisations that
+     * carry them and gives the outputs of an independent numpy forward pass to float rounding. The same weights
+     * without the activations give other outputs, so the file tests the activations, not only the layers around them.
+     */
+    @Test
+    void aKeras2FileWithActivationsAfterBatchNormalisationsGivesNumpysOutputs() throws IOException {
+        String name = KerasFixtures.madeModels().get(0);
+        KerasModel model = KerasModels.read(KerasFixtures.path(name), DEFAULTS);
+        assertThat(model.network().layers()).containsExactly(
+                new NetworkSpec.Conv2D(8, 3, 3, 1, 1, NetworkSpec.Padding.SAME, Activation.IDENTITY),
+                new NetworkSpec.BatchNorm(0.001, 0.99, Activation.RELU),
+                new NetworkSpec.MaxPool(2),
+                new NetworkSpec.Conv2D(8, 3, Activation.IDENTITY),
+                new NetworkSpec.BatchNorm(0.01, 0.99, Activation.TANH),
+                new NetworkSpec.MaxPool(2),
+                new NetworkSpec.Flatten(),
+                new NetworkSpec.Dense(32, Activation.IDENTITY),
+                new NetworkSpec.BatchNorm(0.001, 0.9, Activation.RELU),
+                new NetworkSpec.Dropout(0.3),
+                new NetworkSpec.Dense(10, Activation.SOFTMAX));
+        assertThat(model.source().producer()).isEqualTo("Keras 2.15.0");
+        List<NetworkSpec.Layer> plain = model.network().layers().stream()
+                .map(l -> l instanceof NetworkSpec.BatchNorm b ? new NetworkSpec.BatchNorm(b.epsilon(), b.momentum())
+                        : l).toList();
+        NetworkWeights withoutActivations = new NetworkWeights(new NetworkSpec(plain,
+                model.network().initializer()), model.weights().tensors());
+        List<float[]> inputs = KerasFixtures.inputs();
+        List<double[]> expected = KerasFixtures.expected(name);
+        double worst = 0;
+        double worstWithout = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+            worst = Math.max(worst, largestDifference(expected.get(i),
+                    new ReferenceNetwork(model.weights()).probabilities(inputs.get(i))));
+            worstWithout = Math.max(worstWithout, largestDifference(expected.get(i),
+                    new ReferenceNetwork(withoutActivations).probabilities(inputs.get(i))));
+        }
+        assertThat(worst).as("largest difference from numpy's outputs").isLessThanOrEqualTo(1e-5);
+        assertThat(worstWithout).as("the same weights without the activations").isGreaterThan(0.05);
+    }
+
+    private static double largestDifference(double[] a, double[] b) {
+        assertThat(b).hasSize(a.length);
+        double worst = 0;
+        for (int c = 0; c < a.length; c++) {
+            worst = Math.max(worst, Math.abs(a[c] - b[c]));
+        }
+        return worst;
+    }
+
     private float[] variance16() {
         float[] v = new float[16];
         for (int i = 0; i < v.length; i++) {
