@@ -55,7 +55,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * image) are permuted explicitly on import and export. Conv kernels are {@code [out][in][kh][kw]} in DL4J (either
  * layout) and {@code [kh][kw][in][out]} in the spec; dense weights are {@code [in][out]} in both; a batch
  * normalisation's gamma, beta, mean and variance are {@code [1][channels]} in DL4J, and its activation (if any) is an
- * {@code ActivationLayer} after it, so such a spec layer is two DL4J layers. Keras' dropout takes the rate of dropping, DL4J's the probability of keeping: {@code retain = 1 - rate}.
+ * {@code ActivationLayer} after it, so such a spec layer is two DL4J layers. Keras' dropout takes the rate of
+ * dropping, DL4J's the probability of keeping: {@code retain = 1 - rate}.
  *
  * <p>Padding: VALID is DL4J's {@code ConvolutionMode.Truncate}, SAME its {@code ConvolutionMode.Same}, which pads
  * as TensorFlow does ({@code ceil(n / s)} outputs, the smaller half of the padding before; a max never picks a

@@ -359,7 +359,7 @@ final class KerasLayerMapping {
                     + before.activation().name().toLowerCase(Locale.ROOT));
             throw unsupported(layer, "activation " + activation.name().toLowerCase(Locale.ROOT) + " after " + after
                     + (activation == Activation.SOFTMAX && linear && !(before instanceof NetworkSpec.Dense)
-                    ? "; softmax is supported only on the last Dense layer (the output), right after it"
+                    ? "; softmax is supported only on the last Dense layer (the output)"
                     : "; a standalone activation is supported only right after a Conv2D, Dense or BatchNormalization"
                     + " layer with a linear activation (Dropout between is allowed), which it joins"));
         }

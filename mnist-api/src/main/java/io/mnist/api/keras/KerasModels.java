@@ -46,9 +46,9 @@ import java.util.zip.ZipFile;
  * standalone {@code Activation}, {@code ReLU} and {@code Softmax} layers right after a linear {@code Conv2D} or
  * {@code Dense} layer or a {@code BatchNormalization} (with {@code Dropout} between or not), which they join:
  * {@code Conv2D(linear) -> BatchNormalization -> Activation('relu')} becomes a linear convolution and a batch
- * normalisation with relu. Softmax joins only the last {@code Dense} layer. The model must end in a softmax {@code Dense} layer of at least 10 units
- * (units 0-9 the digits). Anything else is refused with {@link UnsupportedKerasModelException}, naming the layer,
- * the option and its value.
+ * normalisation with relu. Softmax joins only the last {@code Dense} layer. The model must end in a softmax
+ * {@code Dense} layer of at least 10 units (units 0-9 the digits). Anything else is refused with
+ * {@link UnsupportedKerasModelException}, naming the layer, the option and its value.
  *
  * <p><b>Input scale.</b> A Keras file does not record whether its notebook fed pixels in [0, 1] or raw 0-255
  * values. {@link KerasImportOptions#inputScale()} says which (1 or 255); by default it is 255 when the model begins

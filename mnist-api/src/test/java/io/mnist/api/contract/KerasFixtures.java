@@ -91,8 +91,8 @@ public final class KerasFixtures {
 
     /**
      * Keras files made for this project's tests where no real file shows a supported pattern, in the contract kit's
-     * resources ({@code io/mnist/api/contract/keras/}): written without Keras in the layout Keras writes, their expected outputs
-     * (for the same {@link #inputs()}) computed by an independent numpy forward pass, both by
+     * resources ({@code io/mnist/api/contract/keras/}): written without Keras in the layout Keras writes, their
+     * expected outputs (for the same {@link #inputs()}) computed by an independent numpy forward pass, both by
      * {@code mnist-api/src/test/python/make_keras_bn_activation.py}. {@code bn-activation-keras2.h5}: a Keras 2
      * legacy file with {@code Conv2D(linear) -> BatchNormalization -> Activation('relu')}, the same with tanh, and
      * {@code Dense(linear) -> BatchNormalization -> ReLU() -> Dropout}.

@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Real Keras models, imported on a backend: each file in {@code ../shared/keras} ({@link KerasFixtures}), and each
  * file made for the tests ({@link KerasFixtures#madeModels()}), must give Keras' own outputs (for the made ones: an
- * independent numpy forward pass's) within float rounding, and the imported model must save and load with the same probabilities
- * and its provenance. A backend module's tests extend this class:
+ * independent numpy forward pass's) within float rounding, and the imported model must save and load with the same
+ * probabilities and its provenance. A backend module's tests extend this class:
  *
  * <pre>{@code
  * class DjlKerasImportTest extends KerasImportContract {
