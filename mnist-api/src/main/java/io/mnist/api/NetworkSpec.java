@@ -356,10 +356,16 @@ public record NetworkSpec(List<Layer> layers, Initializer initializer, double in
      * and moving variance, each {@code [channels]}; the moving statistics are not trained but updated as
      * {@code moving = momentum * moving + (1 - momentum) * batch}.
      *
-     * @param epsilon  added to the variance, positive (Keras' default 0.001)
-     * @param momentum of the moving statistics, in [0, 1) (Keras' default 0.99)
+     * <p>An activation after the normalisation belongs to this layer, as one after a convolution belongs to the
+     * {@link Conv2D}: Keras' common {@code Conv2D(linear) -> BatchNormalization -> Activation('relu')} is a linear
+     * convolution then a batch normalisation with {@code RELU}. A model file that does not record it (written before
+     * it existed) reads as {@code IDENTITY}.
+     *
+     * @param epsilon    added to the variance, positive (Keras' default 0.001)
+     * @param momentum   of the moving statistics, in [0, 1) (Keras' default 0.99)
+     * @param activation applied to the normalised output; not SOFTMAX (a batch normalisation is never the last layer)
      */
-    public record BatchNorm(double epsilon, double momentum) implements Layer {
+    public record BatchNorm(double epsilon, double momentum, Activation activation) implements Layer {
         public BatchNorm {
             if (!(epsilon > 0 && Double.isFinite(epsilon))) {
                 throw new IllegalArgumentException("epsilon must be a positive number, got " + epsilon);
@@ -367,9 +373,15 @@ public record NetworkSpec(List<Layer> layers, Initializer initializer, double in
             if (!(momentum >= 0 && momentum < 1)) {
                 throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
             }
+            java.util.Objects.requireNonNull(activation, "activation");
         }
 
-        /** Keras' defaults: epsilon 0.001, momentum 0.99. */
+        /** A batch normalisation without an activation ({@code IDENTITY}). */
+        public BatchNorm(double epsilon, double momentum) {
+            this(epsilon, momentum, Activation.IDENTITY);
+        }
+
+        /** Keras' defaults: epsilon 0.001, momentum 0.99, no activation. */
         public BatchNorm() {
             this(1e-3, 0.99);
         }

@@ -75,6 +75,8 @@ class NetworkSpecTest {
                 new NetworkSpec.MaxPool(3, 3, 2, 2, NetworkSpec.Padding.SAME),
                 new NetworkSpec.Dropout(0.1),
                 new Flatten(),
+                new Dense(8, Activation.IDENTITY),
+                new NetworkSpec.BatchNorm(1e-3, 0.99, Activation.RELU),
                 new Dense(10, Activation.SOFTMAX)), NetworkSpec.Initializer.HE_NORMAL, 255);
         String json = ManifestJson.mapper().writeValueAsString(spec);
         assertThat(json).doesNotContain("classes").doesNotContain("inputShapes");
@@ -88,6 +90,12 @@ class NetworkSpecTest {
                 new Dense(10, Activation.SOFTMAX)), NetworkSpec.Initializer.GLOROT_UNIFORM));
         assertThatThrownBy(() -> ManifestJson.mapper().readValue(old.replace("\"kernel\":3", "\"kernel\":0"),
                 NetworkSpec.class)).hasMessageContaining("kernelHeight must be positive");
+        // As models written before a batch normalisation carried an activation recorded it: none.
+        String oldBatchNorm = "{\"layers\":[{\"type\":\"flatten\"},{\"type\":\"batchnorm\",\"epsilon\":0.01,"
+                + "\"momentum\":0.9},{\"type\":\"dense\",\"units\":10,\"activation\":\"SOFTMAX\"}],"
+                + "\"initializer\":\"GLOROT_UNIFORM\",\"inputScale\":1.0}";
+        assertThat(ManifestJson.mapper().readValue(oldBatchNorm, NetworkSpec.class).layers().get(1))
+                .isEqualTo(new NetworkSpec.BatchNorm(0.01, 0.9, Activation.IDENTITY));
     }
 
     @Test
@@ -105,6 +113,9 @@ class NetworkSpecTest {
         assertThatThrownBy(() -> new NetworkSpec(NetworkSpec.seed().layers(), NetworkSpec.Initializer.GLOROT_UNIFORM,
                 Double.NaN)).hasMessageContaining("inputScale");
         assertThatThrownBy(() -> new NetworkSpec.Dropout(1.0)).hasMessageContaining("[0, 1)");
+        assertThatThrownBy(() -> new NetworkSpec(List.of(new Flatten(), new Dense(16, Activation.IDENTITY),
+                new NetworkSpec.BatchNorm(1e-3, 0.99, Activation.SOFTMAX), new Dense(10, Activation.SOFTMAX)),
+                NetworkSpec.Initializer.GLOROT_UNIFORM)).hasMessageContaining("Softmax is supported only on the last");
     }
 
     @Test

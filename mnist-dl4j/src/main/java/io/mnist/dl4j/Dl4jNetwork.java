@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -53,8 +54,9 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * the rows of the first dense layer after a flatten (and the vectors of a batch normalisation over a flattened
  * image) are permuted explicitly on import and export. Conv kernels are {@code [out][in][kh][kw]} in DL4J (either
  * layout) and {@code [kh][kw][in][out]} in the spec; dense weights are {@code [in][out]} in both; a batch
- * normalisation's gamma, beta, mean and variance are {@code [1][channels]} in DL4J. Keras' dropout takes the rate
- * of dropping, DL4J's the probability of keeping: {@code retain = 1 - rate}.
+ * normalisation's gamma, beta, mean and variance are {@code [1][channels]} in DL4J, and its activation (if any) is an
+ * {@code ActivationLayer} after it, so such a spec layer is two DL4J layers. Keras' dropout takes the rate of
+ * dropping, DL4J's the probability of keeping: {@code retain = 1 - rate}.
  *
  * <p>Padding: VALID is DL4J's {@code ConvolutionMode.Truncate}, SAME its {@code ConvolutionMode.Same}, which pads
  * as TensorFlow does ({@code ceil(n / s)} outputs, the smaller half of the padding before; a max never picks a
@@ -116,7 +118,7 @@ final class Dl4jNetwork {
                 } else if (!(layer instanceof NetworkSpec.Dropout)) {
                     denseTail.clear();
                 }
-                index++;
+                index += separateActivation(layer) ? 2 : 1;
             }
             shape = layer.outputShape(shape);
         }
@@ -233,6 +235,9 @@ final class Dl4jNetwork {
                 toFlatten = null;
             }
             list.layer(index++, layer(layer, in, i == layers.size() - 1));
+            if (separateActivation(layer) && index < limit) {
+                list.layer(index++, new ActivationLayer.Builder().activation(activation(layer.activation())).build());
+            }
         }
         return list.setInputType(InputType.convolutional(DigitImage.SIZE, DigitImage.SIZE, 1, format)).build();
     }
@@ -275,6 +280,15 @@ final class Dl4jNetwork {
                     .activation(Activation.SOFTMAX).build();
         }
         throw new IllegalArgumentException("The dl4j backend cannot build " + layer);
+    }
+
+    /**
+     * Whether a spec layer's activation is a DL4J layer of its own: a batch normalisation's is, because DL4J's
+     * {@code BatchNormalization} layer accepts an activation but never applies it (1.0.0-M2.1: neither its forward
+     * pass nor its backward pass calls the activation function).
+     */
+    private static boolean separateActivation(NetworkSpec.Layer layer) {
+        return layer instanceof NetworkSpec.BatchNorm && layer.activation() != NetworkSpec.Activation.IDENTITY;
     }
 
     /**

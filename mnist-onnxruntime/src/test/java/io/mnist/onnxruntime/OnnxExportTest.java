@@ -72,15 +72,18 @@ class OnnxExportTest {
     }
 
     static Stream<String> kerasModels() {
-        return io.mnist.api.contract.KerasFixtures.models().stream();
+        return io.mnist.api.contract.KerasImportContract.models().stream();
     }
 
-    /** Each real Keras model in {@code ../shared/keras}, imported and exported, runs in ONNX Runtime as it reads here. */
+    /**
+     * Each real Keras model in {@code ../shared/keras}, and each made for the tests (batch normalisations followed by
+     * relu and tanh), imported and exported, runs in ONNX Runtime as it reads here.
+     */
     @ParameterizedTest
     @MethodSource("kerasModels")
     void anImportedKerasModelLeavesAsOnnxUnchanged(String model) throws Exception {
         NetworkWeights weights = io.mnist.api.keras.KerasModels.readWeights(
-                io.mnist.api.contract.KerasFixtures.directory().resolve(model),
+                io.mnist.api.contract.KerasFixtures.path(model),
                 io.mnist.api.keras.KerasImportOptions.defaults());
         float[][] actual = run(OnnxExport.toBytes(weights), test);
         ReferenceNetwork reference = new ReferenceNetwork(weights);

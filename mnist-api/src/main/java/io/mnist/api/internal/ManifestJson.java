@@ -134,7 +134,8 @@ public final class ManifestJson {
 
     /**
      * Reads a network with the defaults of older files: a square {@code kernel} for a convolution, a {@code size}
-     * for a max-pool (stride equal, no padding), stride 1 and no padding, and an input scale of 1.
+     * for a max-pool (stride equal, no padding), stride 1 and no padding, no activation on a batch normalisation,
+     * and an input scale of 1.
      */
     private static final class NetworkSpecDeserializer extends StdDeserializer<NetworkSpec> {
         NetworkSpecDeserializer() {
@@ -178,7 +179,7 @@ public final class ManifestJson {
                                 : new NetworkSpec.AveragePool(ph, pw, sh, sw, padding(n));
                     }
                     case "batchnorm" -> new NetworkSpec.BatchNorm(n.path("epsilon").asDouble(1e-3),
-                            n.path("momentum").asDouble(0.99));
+                            n.path("momentum").asDouble(0.99), activation(n));
                     case "dropout" -> new NetworkSpec.Dropout(n.path("rate").asDouble(-1));
                     case "flatten" -> new NetworkSpec.Flatten();
                     case "dense" -> new NetworkSpec.Dense(n.path("units").asInt(0), activation(n));

@@ -328,7 +328,11 @@ final class KerasLayerMapping {
         note(layer, "Dense " + units + " " + activation + (bias ? "" : " (no bias: zero)"));
     }
 
-    /** A standalone activation joins the convolution or dense layer before it (past dropout) if that one is linear. */
+    /**
+     * A standalone activation joins the convolution, dense layer or batch normalisation before it (past dropout, the
+     * identity at inference) if that one has none of its own. Softmax joins only a dense layer with nothing after
+     * it: the spec allows it on the last layer, which must be a dense one.
+     */
     private void fold(KerasLayer layer, Activation activation) throws UnsupportedKerasModelException {
         if (activation == Activation.IDENTITY) {
             note(layer, "linear activation: nothing to do");
@@ -340,20 +344,24 @@ final class KerasLayerMapping {
         }
         Layer before = i < 0 ? null : layers.get(i);
         boolean dropoutBetween = i < layers.size() - 1;
-        if (before instanceof NetworkSpec.Conv2D conv && conv.activation() == Activation.IDENTITY
-                && activation != Activation.SOFTMAX) {
+        boolean linear = before != null && before.activation() == Activation.IDENTITY;
+        if (linear && before instanceof NetworkSpec.Conv2D conv && activation != Activation.SOFTMAX) {
             layers.set(i, new NetworkSpec.Conv2D(conv.filters(), conv.kernelHeight(), conv.kernelWidth(),
                     conv.strideHeight(), conv.strideWidth(), conv.padding(), activation));
-        } else if (before instanceof NetworkSpec.Dense dense && dense.activation() == Activation.IDENTITY
+        } else if (linear && before instanceof NetworkSpec.Dense dense
                 && !(activation == Activation.SOFTMAX && dropoutBetween)) {
             layers.set(i, new NetworkSpec.Dense(dense.units(), activation));
+        } else if (linear && before instanceof NetworkSpec.BatchNorm bn && activation != Activation.SOFTMAX) {
+            layers.set(i, new NetworkSpec.BatchNorm(bn.epsilon(), bn.momentum(), activation));
         } else {
-            throw unsupported(layer, "activation " + activation.name().toLowerCase(Locale.ROOT) + " after "
-                    + (before == null ? "the input" : before.getClass().getSimpleName()
+            String after = before == null ? "the input" : before.getClass().getSimpleName()
                     + (before.activation() == Activation.IDENTITY ? "" : " with activation "
-                    + before.activation().name().toLowerCase(Locale.ROOT)))
-                    + "; a standalone activation is supported only right after a Conv2D or Dense layer with a linear"
-                    + " activation, which it joins");
+                    + before.activation().name().toLowerCase(Locale.ROOT));
+            throw unsupported(layer, "activation " + activation.name().toLowerCase(Locale.ROOT) + " after " + after
+                    + (activation == Activation.SOFTMAX && linear && !(before instanceof NetworkSpec.Dense)
+                    ? "; softmax is supported only on the last Dense layer (the output)"
+                    : "; a standalone activation is supported only right after a Conv2D, Dense or BatchNormalization"
+                    + " layer with a linear activation (Dropout between is allowed), which it joins"));
         }
         note(layer, activation + ": joined to the layer before");
     }

@@ -44,9 +44,11 @@ import java.util.zip.ZipFile;
  * over the last axis (without {@code center} beta is 0, without {@code scale} gamma is 1); {@code Dense};
  * {@code Dropout}; {@code Flatten}; activations linear, relu, sigmoid, tanh and softmax (last layer), also as
  * standalone {@code Activation}, {@code ReLU} and {@code Softmax} layers right after a linear {@code Conv2D} or
- * {@code Dense} layer, which they join. The model must end in a softmax {@code Dense} layer of at least 10 units
- * (units 0-9 the digits). Anything else is refused with {@link UnsupportedKerasModelException}, naming the layer,
- * the option and its value.
+ * {@code Dense} layer or a {@code BatchNormalization} (with {@code Dropout} between or not), which they join:
+ * {@code Conv2D(linear) -> BatchNormalization -> Activation('relu')} becomes a linear convolution and a batch
+ * normalisation with relu. Softmax joins only the last {@code Dense} layer. The model must end in a softmax
+ * {@code Dense} layer of at least 10 units (units 0-9 the digits). Anything else is refused with
+ * {@link UnsupportedKerasModelException}, naming the layer, the option and its value.
  *
  * <p><b>Input scale.</b> A Keras file does not record whether its notebook fed pixels in [0, 1] or raw 0-255
  * values. {@link KerasImportOptions#inputScale()} says which (1 or 255); by default it is 255 when the model begins

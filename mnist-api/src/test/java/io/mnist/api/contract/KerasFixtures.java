@@ -89,6 +89,63 @@ public final class KerasFixtures {
         return out;
     }
 
+    /**
+     * Keras files made for this project's tests where no real file shows a supported pattern, in the contract kit's
+     * resources ({@code io/mnist/api/contract/keras/}): written without Keras in the layout Keras writes, their
+     * expected outputs (for the same {@link #inputs()}) computed by an independent numpy forward pass, both by
+     * {@code mnist-api/src/test/python/make_keras_bn_activation.py}. {@code bn-activation-keras2.h5}: a Keras 2
+     * legacy file with {@code Conv2D(linear) -> BatchNormalization -> Activation('relu')}, the same with tanh, and
+     * {@code Dense(linear) -> BatchNormalization -> ReLU() -> Dropout}.
+     */
+    public static List<String> madeModels() {
+        return List.of("bn-activation-keras2.h5");
+    }
+
+    /**
+     * A model file by name: one of {@link #models()} in {@link #directory()}, or one of {@link #madeModels()} copied
+     * from the test resources into a new temporary folder under its own name (the test-jar holds it in a jar).
+     */
+    public static Path path(String name) throws IOException {
+        if (!madeModels().contains(name)) {
+            return directory().resolve(name);
+        }
+        Path dir = Files.createTempDirectory("mnist-keras-fixture-");
+        Path file = dir.resolve(name);
+        try (java.io.InputStream in = resource(name)) {
+            Files.copy(in, file);
+        }
+        file.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        return file;
+    }
+
+    /** For one model of {@link #models()} or {@link #madeModels()}, each input's expected probabilities, in order. */
+    public static List<double[]> expected(String name) throws IOException {
+        if (!madeModels().contains(name)) {
+            return List.copyOf(expected().get(name).values());
+        }
+        String csv = name.substring(0, name.lastIndexOf('-')) + "-expected-outputs.csv";
+        List<String> lines;
+        try (java.io.InputStream in = resource(csv)) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
+        assertThat(lines.get(0)).startsWith("model,input,p0,");
+        List<double[]> out = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            assertThat(f[0]).isEqualTo(name);
+            out.add(Stream.of(f).skip(2).mapToDouble(Double::parseDouble).toArray());
+        }
+        assertThat(out).as("one row per input").hasSize(INPUTS);
+        return out;
+    }
+
+    private static java.io.InputStream resource(String name) {
+        java.io.InputStream in = KerasFixtures.class.getResourceAsStream("keras/" + name);
+        assertThat(in).as("resource keras/" + name + " beside " + KerasFixtures.class.getName()).isNotNull();
+        return in;
+    }
+
     /** The largest difference between two probability vectors of the same length. */
     public static double largestDifference(double[] expected, float[] actual) {
         assertThat(actual).as("classes").hasSize(expected.length);

@@ -18,9 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Real Keras models, imported on a backend: each file in {@code ../shared/keras} ({@link KerasFixtures}) must give
- * Keras' own outputs within float rounding, and the imported model must save and load with the same probabilities
- * and its provenance. A backend module's tests extend this class:
+ * Real Keras models, imported on a backend: each file in {@code ../shared/keras} ({@link KerasFixtures}), and each
+ * file made for the tests ({@link KerasFixtures#madeModels()}), must give Keras' own outputs (for the made ones: an
+ * independent numpy forward pass's) within float rounding, and the imported model must save and load with the same
+ * probabilities and its provenance. A backend module's tests extend this class:
  *
  * <pre>{@code
  * class DjlKerasImportTest extends KerasImportContract {
@@ -38,17 +39,18 @@ public abstract class KerasImportContract {
     /** The backend under test; it must also be on the class path, where {@link DigitClassifiers} finds it. */
     protected abstract DigitBackend backend();
 
-    /** The real model files. */
+    /** The real model files, then the made ones. */
     public static List<String> models() {
-        return KerasFixtures.models();
+        return java.util.stream.Stream.concat(KerasFixtures.models().stream(), KerasFixtures.madeModels().stream())
+                .toList();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void importsGiveKerasOutputsAndSurviveSaveAndLoad(String name) throws IOException {
-        Path file = KerasFixtures.directory().resolve(name);
+        Path file = KerasFixtures.path(name);
         List<DigitImage> images = KerasFixtures.inputs().stream().map(DigitImage::of).toList();
-        List<double[]> expected = List.copyOf(KerasFixtures.expected().get(name).values());
+        List<double[]> expected = KerasFixtures.expected(name);
         try (DigitClassifier model = DigitClassifiers.importKeras(file,
                 KerasImportOptions.defaults().withBackend(backend().name()))) {
             assertThat(model.info().backend()).isEqualTo(backend().name());

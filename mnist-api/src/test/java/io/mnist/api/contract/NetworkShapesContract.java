@@ -72,7 +72,9 @@ public abstract class NetworkShapesContract {
      * The shapes: strided SAME convolutions with even and odd, square and rectangular kernels (padding on one side
      * only), SAME pooling whose edge windows are partial, batch normalisation after a convolution and after a dense
      * layer (each with its own epsilon and momentum), every activation, an eleventh class, an input scale of 255,
-     * and a network with no convolution at all. All four must learn in {@link #TRAIN_IMAGES} images: the momenta
+     * a network with no convolution at all, and Keras' {@code Conv2D(linear) -> BatchNormalization -> relu} and
+     * {@code Dense(linear) -> BatchNormalization -> relu} (the activation carried by the batch normalisation). All
+     * five must learn in {@link #TRAIN_IMAGES} images: the momenta
      * are low enough for the run's 63 steps to bring the moving statistics to the data's, and the input scale of
      * 255 is on a network that normalises its first convolution's output (raw 0-255 pixels straight into dense
      * layers saturate the tanh layer: 30-49% accuracy after this run in a plain NumPy implementation with Keras'
@@ -111,7 +113,19 @@ public abstract class NetworkShapesContract {
                         new Flatten(),
                         new Dense(64, Activation.RELU),
                         new Dense(32, Activation.TANH),
-                        new Dense(10, Activation.SOFTMAX)), NetworkSpec.Initializer.GLOROT_UNIFORM));
+                        new Dense(10, Activation.SOFTMAX)), NetworkSpec.Initializer.GLOROT_UNIFORM),
+                new NetworkSpec(List.of(
+                        new Conv2D(8, 3, 3, 1, 1, Padding.SAME, Activation.IDENTITY),
+                        new BatchNorm(1e-3, 0.9, Activation.RELU),
+                        new MaxPool(2),
+                        new Conv2D(8, 3, Activation.IDENTITY),
+                        new BatchNorm(1e-3, 0.9, Activation.TANH),
+                        new MaxPool(2),
+                        new Flatten(),
+                        new Dense(32, Activation.IDENTITY),
+                        new BatchNorm(1e-2, 0.8, Activation.RELU),
+                        new Dropout(0.25),
+                        new Dense(10, Activation.SOFTMAX)), NetworkSpec.Initializer.HE_NORMAL));
     }
 
     /** Initial weights with every tensor made non-trivial: random biases, offsets and moving statistics. */

@@ -340,13 +340,135 @@ class KerasModelsTest {
         assertThat(model.source().format()).isEqualTo("keras");
     }
 
+    /**
+     * The notebook pattern {@code Conv2D(linear) -> BatchNormalization -> Activation('relu')}, and a dense layer's
+     * {@code Dense(linear) -> BatchNormalization -> Dropout -> ReLU()}: each activation joins the batch normalisation
+     * before it (past the dropout, which is the identity at inference), whose tensors come from the Keras layer.
+     */
+    @Test
+    void mapsAnActivationAfterABatchNormalisationOntoIt() throws IOException {
+        String bn = "\"axis\": -1, \"epsilon\": 0.001, \"momentum\": 0.99, \"center\": true, \"scale\": true";
+        String config = sequential(input("28, 28, 1"),
+                layer("Conv2D", "conv", "\"filters\": 4, \"kernel_size\": [3, 3], \"strides\": [1, 1],"
+                        + " \"padding\": \"valid\", \"activation\": \"linear\", \"use_bias\": false"),
+                layer("BatchNormalization", "bn", bn),
+                layer("Activation", "act", "\"activation\": \"relu\""),
+                layer("MaxPooling2D", "pool", "\"pool_size\": [2, 2], \"strides\": null, \"padding\": \"valid\""),
+                layer("Flatten", "flatten", ""),
+                dense("hidden", 16, "linear"),
+                layer("BatchNormalization", "bn_1", bn.replace("0.001", "0.01")),
+                layer("Dropout", "dropout", "\"rate\": 0.2"),
+                layer("ReLU", "relu", "\"max_value\": null, \"negative_slope\": 0.0, \"threshold\": 0.0"),
+                dense("output", 10, "softmax"));
+        float[] gamma = vector(4, random);
+        float[] variance = {0.5f, 1f, 1.5f, 2f};
+        Path file = SyntheticKeras.legacy(dir.resolve("bn-relu.h5"), config, Map.of(
+                "conv", weights("kernel", kernel(3, 3, 1, 4, random)),
+                "bn", weights("gamma", gamma, "beta", vector(4, random), "moving_mean", vector(4, random),
+                        "moving_variance", variance),
+                "hidden", weights("kernel", matrix(676, 16, random), "bias", vector(16, random)),
+                "bn_1", weights("gamma", vector(16, random), "beta", vector(16, random),
+                        "moving_mean", vector(16, random), "moving_variance", variance16()),
+                "output", weights("kernel", matrix(16, 10, random), "bias", vector(10, random))), "");
+        KerasModel model = KerasModels.read(file, DEFAULTS);
+        assertThat(model.network().layers()).containsExactly(
+                new NetworkSpec.Conv2D(4, 3, Activation.IDENTITY),
+                new NetworkSpec.BatchNorm(0.001, 0.99, Activation.RELU),
+                new NetworkSpec.MaxPool(2),
+                new NetworkSpec.Flatten(),
+                new NetworkSpec.Dense(16, Activation.IDENTITY),
+                new NetworkSpec.BatchNorm(0.01, 0.99, Activation.RELU),
+                new NetworkSpec.Dropout(0.2),
+                new NetworkSpec.Dense(10, Activation.SOFTMAX));
+        assertThat(model.weights().tensors().get(2).name()).isEqualTo("1.gamma");
+        assertThat(model.weights().tensors().get(2).values()).containsExactly(gamma);
+        assertThat(model.layers()).contains("act (Activation): RELU: joined to the layer before",
+                "relu (ReLU): RELU: joined to the layer before");
+    }
+
+    /**
+     * A Keras 2 {@code .h5} written without Keras (h5py, Keras 2's layout) with batch normalisations followed by
+     * {@code Activation('relu')}, {@code Activation('tanh')} and {@code ReLU()}: it maps onto batch normalisations that
+     * carry them and gives the outputs of an independent numpy forward pass to float rounding. The same weights
+     * without the activations give other outputs, so the file tests the activations, not only the layers around them.
+     */
+    @Test
+    void aKeras2FileWithActivationsAfterBatchNormalisationsGivesNumpysOutputs() throws IOException {
+        String name = KerasFixtures.madeModels().get(0);
+        KerasModel model = KerasModels.read(KerasFixtures.path(name), DEFAULTS);
+        assertThat(model.network().layers()).containsExactly(
+                new NetworkSpec.Conv2D(8, 3, 3, 1, 1, NetworkSpec.Padding.SAME, Activation.IDENTITY),
+                new NetworkSpec.BatchNorm(0.001, 0.99, Activation.RELU),
+                new NetworkSpec.MaxPool(2),
+                new NetworkSpec.Conv2D(8, 3, Activation.IDENTITY),
+                new NetworkSpec.BatchNorm(0.01, 0.99, Activation.TANH),
+                new NetworkSpec.MaxPool(2),
+                new NetworkSpec.Flatten(),
+                new NetworkSpec.Dense(32, Activation.IDENTITY),
+                new NetworkSpec.BatchNorm(0.001, 0.9, Activation.RELU),
+                new NetworkSpec.Dropout(0.3),
+                new NetworkSpec.Dense(10, Activation.SOFTMAX));
+        assertThat(model.source().producer()).isEqualTo("Keras 2.15.0");
+        List<NetworkSpec.Layer> plain = model.network().layers().stream()
+                .map(l -> l instanceof NetworkSpec.BatchNorm b ? new NetworkSpec.BatchNorm(b.epsilon(), b.momentum())
+                        : l).toList();
+        NetworkWeights withoutActivations = new NetworkWeights(new NetworkSpec(plain,
+                model.network().initializer()), model.weights().tensors());
+        List<float[]> inputs = KerasFixtures.inputs();
+        List<double[]> expected = KerasFixtures.expected(name);
+        double worst = 0;
+        double worstWithout = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+            worst = Math.max(worst, largestDifference(expected.get(i),
+                    new ReferenceNetwork(model.weights()).probabilities(inputs.get(i))));
+            worstWithout = Math.max(worstWithout, largestDifference(expected.get(i),
+                    new ReferenceNetwork(withoutActivations).probabilities(inputs.get(i))));
+        }
+        assertThat(worst).as("largest difference from numpy's outputs").isLessThanOrEqualTo(1e-5);
+        assertThat(worstWithout).as("the same weights without the activations").isGreaterThan(0.05);
+    }
+
+    private static double largestDifference(double[] a, double[] b) {
+        assertThat(b).hasSize(a.length);
+        double worst = 0;
+        for (int c = 0; c < a.length; c++) {
+            worst = Math.max(worst, Math.abs(a[c] - b[c]));
+        }
+        return worst;
+    }
+
+    private float[] variance16() {
+        float[] v = new float[16];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (0.5 + random.nextDouble());
+        }
+        return v;
+    }
+
     @Test
     void refusesAnActivationThatCannotJoinTheLayerBefore() {
-        Path file = denseModel("bn-relu.h5", sequential(input("784"),
-                layer("BatchNormalization", "bn", "\"axis\": -1"), layer("ReLU", "relu", ""),
-                dense("dense", 10, "softmax")), 784, 10);
-        assertThatThrownBy(() -> KerasModels.read(file, DEFAULTS))
+        Path softmax = denseModel("bn-softmax.h5", sequential(input("784"), dense("dense", 10, "linear"),
+                layer("BatchNormalization", "bn", "\"axis\": -1"),
+                layer("Activation", "probabilities", "\"activation\": \"softmax\"")), 784, 10);
+        assertThatThrownBy(() -> KerasModels.read(softmax, DEFAULTS))
                 .isExactlyInstanceOf(UnsupportedKerasModelException.class)
-                .hasMessageContaining("layer 'relu' (ReLU) cannot be imported: activation relu after BatchNorm");
+                .hasMessageContaining("layer 'probabilities' (Activation) cannot be imported: activation softmax after"
+                        + " BatchNorm; softmax is supported only on the last Dense layer");
+        Path twice = denseModel("bn-relu-relu.h5", sequential(input("784"),
+                layer("BatchNormalization", "bn", "\"axis\": -1"), layer("ReLU", "relu", ""),
+                layer("Activation", "tanh", "\"activation\": \"tanh\""), dense("dense", 10, "softmax")), 784, 10);
+        assertThatThrownBy(() -> KerasModels.read(twice, DEFAULTS))
+                .isExactlyInstanceOf(UnsupportedKerasModelException.class)
+                .hasMessageContaining("layer 'tanh' (Activation) cannot be imported: activation tanh after BatchNorm"
+                        + " with activation relu");
+        Path pooled = SyntheticKeras.legacy(dir.resolve("pool-relu.h5"), sequential(input("28, 28, 1"),
+                layer("MaxPooling2D", "pool", "\"pool_size\": [2, 2]"), layer("ReLU", "relu", ""),
+                layer("Flatten", "flatten", ""), dense("dense", 10, "softmax")),
+                Map.of("dense", weights("kernel", matrix(196, 10, random), "bias", vector(10, random))), "");
+        assertThatThrownBy(() -> KerasModels.read(pooled, DEFAULTS))
+                .isExactlyInstanceOf(UnsupportedKerasModelException.class)
+                .hasMessageContaining("layer 'relu' (ReLU) cannot be imported: activation relu after MaxPool;"
+                        + " a standalone activation is supported only right after a Conv2D, Dense or"
+                        + " BatchNormalization layer with a linear activation");
     }
 }
