@@ -42,8 +42,9 @@ final class Letterforms {
         switch (label) {
             case 1 -> {
                 double x = meanInkX(pixels, offset, top, top + 1);
-                double angle = Math.toRadians(30 + 30 * random.nextDouble());
-                double length = height * (0.2 + 0.2 * random.nextDouble());
+                // Steeper than a 7's top bar, which runs level or gently down to the left: 40-65 degrees.
+                double angle = Math.toRadians(40 + 25 * random.nextDouble());
+                double length = height * (0.25 + 0.2 * random.nextDouble());
                 line(pixels, offset, x, top, x - length * Math.cos(angle), top + length * Math.sin(angle), pen);
                 if (random.nextDouble() < 0.3) {
                     double foot = meanInkX(pixels, offset, bottom - 1, bottom);
