@@ -4,7 +4,10 @@ import io.mnist.api.Augmentation;
 import io.mnist.api.DigitImage;
 import java.util.SplittableRandom;
 
-/** Applies an {@link Augmentation} to 28x28 images in place: an affine warp about the centre, then a pen change. */
+/**
+ * Applies an {@link Augmentation} to 28x28 images in place: another letterform for some 1s, 6s and 7s, an affine
+ * warp about the centre, then a pen change.
+ */
 public final class Augmenter {
     private static final int N = DigitImage.SIZE;
     private static final double CENTRE = (N - 1) / 2.0;
@@ -16,10 +19,22 @@ public final class Augmenter {
         this.augmentation = augmentation;
     }
 
-    /** Changes the image at {@code pixels[offset..offset+784)} with draws from {@code random}. */
+    /** Changes the image at {@code pixels[offset..offset+784)}, of unknown digit, with draws from {@code random}. */
     public void apply(float[] pixels, int offset, SplittableRandom random) {
+        apply(pixels, offset, -1, random);
+    }
+
+    /**
+     * Changes the image at {@code pixels[offset..offset+784)} (0 paper to 1 ink, MNIST's layout) showing the digit
+     * {@code label} (0-9, or -1 if unknown: no letterform is added), with draws from {@code random}.
+     */
+    public void apply(float[] pixels, int offset, int label, SplittableRandom random) {
         if (augmentation.isNone()) {
             return;
+        }
+        if (augmentation.letterforms() > 0 && Letterforms.applies(label)
+                && random.nextDouble() < augmentation.letterforms()) {
+            Letterforms.draw(pixels, offset, label, random);
         }
         System.arraycopy(pixels, offset, source, 0, DigitImage.PIXELS);
         double angle = Math.toRadians(uniform(random, -augmentation.maxRotation(), augmentation.maxRotation()));

@@ -125,8 +125,8 @@ public abstract class AbstractTrainer implements Trainer {
                     int n = Math.min(batchSize, train.size() - from);
                     for (int i = 0; i < n; i++) {
                         train.copyPixels(order[from + i], pixels, i * DigitImage.PIXELS);
-                        augmenter.apply(pixels, i * DigitImage.PIXELS, augmentationRandom);
                         labels[i] = train.label(order[from + i]);
+                        augmenter.apply(pixels, i * DigitImage.PIXELS, labels[i], augmentationRandom);
                     }
                     InputScale.apply(config.network(), pixels, n * DigitImage.PIXELS);
                     Step step = n == batchSize
