@@ -63,7 +63,7 @@ public record Prediction(int digit, float confidence, float[] probabilities, dou
      * <p>It is the larger of two ratios (see {@link io.mnist.api.ood.NotADigitDetector}): the image's distance from
      * the pixel subspace of the predicted digit over its threshold, and {@code 1 - confidence} over its threshold.
      * The thresholds are set on MNIST training images held apart from those the statistics were fitted on, to
-     * reject 1% of them; on the 10,000 MNIST test images the bundled models' score rejects 1.35% (README and
+     * reject 1% of them; on the 10,000 MNIST test images the bundled models' score rejects 1.30% (README and
      * RELIABILITY.md give the rates on real handwriting, letters, stains and scribbles).
      *
      * @return the score in [0, infinity), or NaN when unavailable
