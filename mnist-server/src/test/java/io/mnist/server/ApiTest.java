@@ -10,6 +10,7 @@ import io.mnist.api.DigitClassifiers;
 import io.mnist.api.DigitImage;
 import io.mnist.api.ImagePreprocessor;
 import io.mnist.api.Prediction;
+import io.mnist.api.image.DigitPictures;
 import io.mnist.api.image.ImageDecoder;
 import io.mnist.api.ood.NonDigitImages;
 import java.nio.charset.StandardCharsets;
@@ -151,7 +152,7 @@ class ApiTest {
     void givesEachDigitItsNotADigitScoreAndMarksDrawnScribbles() throws Exception {
         DigitClassifier model = server.awaitModel();
         List<byte[]> images = new ArrayList<>(List.of(Http.resource("three.png"), Http.resource("four.png")));
-        NonDigitImages.generate(NonDigitImages.Kind.SCRIBBLE, 10, 19).forEach(s -> images.add(Images.png(s.image())));
+        NonDigitImages.generate(NonDigitImages.Kind.SCRIBBLE, 10, 19).forEach(s -> images.add(DigitPictures.png(s.image())));
         List<Http.Part> parts = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             parts.add(Http.Part.file(i + ".png", images.get(i)));
@@ -179,7 +180,7 @@ class ApiTest {
     @Test
     void marksADrawnScribbleSentAloneAndNotADigitSentAlone() {
         byte[] scribble = NonDigitImages.generate(NonDigitImages.Kind.SCRIBBLE, 10, 19).stream()
-                .map(s -> Images.png(s.image()))
+                .map(s -> DigitPictures.png(s.image()))
                 .filter(png -> http.post("/api/v1/digits", "image/png", png).json().get("ood_score").asDouble() > 1)
                 .findFirst().orElseThrow();
 

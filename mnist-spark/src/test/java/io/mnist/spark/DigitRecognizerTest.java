@@ -11,6 +11,7 @@ import io.mnist.api.NumberReading;
 import io.mnist.api.Prediction;
 import io.mnist.api.data.MnistData;
 import io.mnist.api.data.Sha256;
+import io.mnist.api.image.DigitPictures;
 import io.mnist.api.ood.NonDigitImages;
 import io.mnist.spark.example.RecognizeImages;
 import java.io.IOException;
@@ -135,7 +136,7 @@ class DigitRecognizerTest {
     void nullAndEmptyImageBytesGetErrorRows() {
         StructType schema = new StructType().add("id", DataTypes.IntegerType).add("content", DataTypes.BinaryType);
         Dataset<Row> odd = spark.createDataFrame(List.of(RowFactory.create(1, null), RowFactory.create(2, new byte[0]),
-                RowFactory.create(3, TestImages.png(new java.awt.image.BufferedImage(8, 8,
+                RowFactory.create(3, DigitPictures.png(new java.awt.image.BufferedImage(8, 8,
                         java.awt.image.BufferedImage.TYPE_BYTE_GRAY)))), schema);
         List<Row> rows = new DigitRecognizer().transform(odd).orderBy("id").select("digit", "error.kind")
                 .collectAsList();
@@ -171,7 +172,7 @@ class DigitRecognizerTest {
         drawn.addAll(NonDigitImages.generate(NonDigitImages.Kind.STROKE_LETTER, 22, 19));
         for (int i = 0; i < drawn.size(); i++) {
             Files.write(nonDigits.resolve(String.format("%02d-%s.png", i, drawn.get(i).name().replace(' ', '-'))),
-                    TestImages.png(drawn.get(i).image()));
+                    DigitPictures.png(drawn.get(i).image()));
         }
 
         List<Row> marked = new DigitRecognizer().setBackend("djl").transform(spark.read().format("binaryFile")
