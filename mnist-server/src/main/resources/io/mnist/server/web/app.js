@@ -318,14 +318,14 @@
   function markNotADigit(result, what) {
     notADigit.hidden = result.not_a_digit !== true;
     notADigit.title = result.ood_score == null ? ''
-        : what + ' is ' + result.ood_score.toFixed(2) + ' from the MNIST digits (1 is the threshold)';
+        : what + ' ' + result.ood_score.toFixed(2) + ': how unlike the MNIST digits it is (1 is the threshold)';
   }
 
   function showDigit(result) {
     answer.textContent = String(result.digit);
     confidence.textContent = percent(result.confidence) + ' sure';
     errorLine.textContent = '';
-    markNotADigit(result, 'This drawing');
+    markNotADigit(result, 'Not-a-digit score');
     setBars(result.probabilities);
     setSeen(result.input);
   }
@@ -334,7 +334,7 @@
     answer.textContent = result.text;
     confidence.textContent = percent(result.confidence) + ' sure of the whole number';
     errorLine.textContent = '';
-    markNotADigit(result, 'Its least digit-like part');
+    markNotADigit(result, 'Largest not-a-digit score of its digits');
     numberDigits.replaceChildren(...result.digits.map((d) => {
       const item = document.createElement('li');
       const digit = document.createElement('b');
