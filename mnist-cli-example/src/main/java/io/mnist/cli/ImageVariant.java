@@ -1,13 +1,11 @@
 package io.mnist.cli;
 
+import io.mnist.api.DigitImage;
 import io.mnist.api.data.MnistDataset;
+import io.mnist.api.image.DigitPictures;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.ImageIO;
 
 /**
  * MNIST test digits written as image files, the way users meet them: exactly as stored, enlarged, inverted, or at a
@@ -26,27 +24,19 @@ enum ImageVariant {
 
     /** Test image {@code i} of {@code data} in this variant. */
     BufferedImage render(MnistDataset data, int i) {
-        BufferedImage digit = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        for (int p = 0; p < 784; p++) {
-            int v = data.rawPixel(i, p);
-            digit.getRaster().setSample(p % 28, p / 28, 0, this == inverted ? 255 - v : v);
-        }
+        DigitImage digit = data.image(i);
         return switch (this) {
-            case stored, inverted -> digit;
-            case upscaled -> resize(digit, 112, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            case lowres -> resize(areaAverage(digit, 8), 32, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            case stored -> DigitPictures.render(digit, DigitImage.SIZE, DigitPictures.Ink.LIGHT);
+            case inverted -> DigitPictures.render(digit, DigitImage.SIZE, DigitPictures.Ink.DARK);
+            case upscaled -> DigitPictures.render(digit, 112, DigitPictures.Ink.LIGHT);
+            case lowres -> resize(areaAverage(DigitPictures.render(digit, DigitImage.SIZE, DigitPictures.Ink.LIGHT),
+                    8), 32, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         };
     }
 
     /** The variant as the bytes of a PNG file. */
     byte[] png(MnistDataset data, int i) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(render(data, i), "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return DigitPictures.png(render(data, i));
     }
 
     private static BufferedImage resize(BufferedImage from, int size, Object interpolation) {

@@ -27,6 +27,8 @@ final class ModelDescription {
         m.put("engine", info.backendVersion());
         m.put("parameters", info.parameterCount());
         m.put("test_accuracy", info.testAccuracy());
+        // Whether answers carry ood_score and not_a_digit: the model file holds the statistics they come from.
+        m.put("not_a_digit_detector", info.notADigitDetector() != null);
         Map<String, Object> network = new LinkedHashMap<>();
         network.put("name", info.network().equals(NetworkSpec.compact()) ? "compact"
                 : info.network().equals(NetworkSpec.seed()) ? "seed" : "custom");

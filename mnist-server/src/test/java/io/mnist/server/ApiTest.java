@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mnist.api.DigitClassifier;
 import io.mnist.api.DigitClassifiers;
 import io.mnist.api.DigitImage;
 import io.mnist.api.ImagePreprocessor;
+import io.mnist.api.Prediction;
+import io.mnist.api.image.DigitPictures;
 import io.mnist.api.image.ImageDecoder;
+import io.mnist.api.ood.NonDigitImages;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,6 +146,105 @@ class ApiTest {
         assertThat(results.get(0).get("text").asText()).isEqualTo("939617");
         assertThat(results.get(1).get("error").asText()).isEqualTo("empty");
         assertThat(a.json().get("failed").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void givesEachDigitItsNotADigitScoreAndMarksDrawnScribbles() throws Exception {
+        DigitClassifier model = server.awaitModel();
+        List<byte[]> images = new ArrayList<>(List.of(Http.resource("three.png"), Http.resource("four.png")));
+        NonDigitImages.generate(NonDigitImages.Kind.SCRIBBLE, 10, 19).forEach(s -> images.add(DigitPictures.png(s.image())));
+        List<Http.Part> parts = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            parts.add(Http.Part.file(i + ".png", images.get(i)));
+        }
+
+        JsonNode results = http.postMultipart("/api/v1/digits", parts).json().get("results");
+
+        int marked = 0;
+        for (int i = 0; i < images.size(); i++) {
+            JsonNode r = results.get(i);
+            Prediction p = model.predict(model.preprocessor().preprocess(ImageDecoder.decode(images.get(i))));
+            assertThat(r.get("ood_score").asDouble()).as("image %d: the library's score", i)
+                    .isCloseTo(p.outOfDistributionScore(), within(1e-4));
+            assertThat(r.get("not_a_digit").asBoolean()).as("image %d: above 1", i)
+                    .isEqualTo(r.get("ood_score").asDouble() > 1);
+            marked += i >= 2 && r.get("not_a_digit").asBoolean() ? 1 : 0;
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThat(results.get(i).get("ood_score").asDouble()).as("a real digit looks like one").isLessThan(1);
+        }
+        // 69.5% of 200 scribbles are marked with the bundled model (RELIABILITY.md section 10).
+        assertThat(marked).as("scribbles marked as not digits, of 10").isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void marksADrawnScribbleSentAloneAndNotADigitSentAlone() {
+        byte[] scribble = NonDigitImages.generate(NonDigitImages.Kind.SCRIBBLE, 10, 19).stream()
+                .map(s -> DigitPictures.png(s.image()))
+                .filter(png -> http.post("/api/v1/digits", "image/png", png).json().get("ood_score").asDouble() > 1)
+                .findFirst().orElseThrow();
+
+        JsonNode notDigit = http.post("/api/v1/digits", "image/png", scribble).json();
+        JsonNode digit = http.post("/api/v1/digits", "image/png", Http.resource("three.png")).json();
+
+        assertThat(notDigit.get("not_a_digit").asBoolean()).isTrue();
+        assertThat(notDigit.get("digit").isInt()).as("still answered with a digit").isTrue();
+        assertThat(digit.get("not_a_digit").asBoolean()).isFalse();
+        assertThat(digit.get("ood_score").asDouble()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void givesANumberTheLargestScoreOfItsDigits() {
+        JsonNode j = http.post("/api/v1/numbers", "image/jpeg", Http.resource("number939617.jpg")).json();
+
+        double largest = 0;
+        boolean any = false;
+        for (JsonNode d : j.get("digits")) {
+            assertThat(d.get("not_a_digit").asBoolean()).isEqualTo(d.get("ood_score").asDouble() > 1);
+            largest = Math.max(largest, d.get("ood_score").asDouble());
+            any |= d.get("not_a_digit").asBoolean();
+        }
+        assertThat(j.get("ood_score").asDouble()).isEqualTo(largest);
+        assertThat(j.get("not_a_digit").asBoolean()).isEqualTo(any);
+        JsonNode file = http.postMultipart("/api/v1/numbers", List.of(Http.Part.file("n.jpg",
+                Http.resource("number939617.jpg")))).json().get("results").get(0);
+        assertThat(file.get("ood_score").asDouble()).isEqualTo(largest);
+        assertThat(file.get("not_a_digit").asBoolean()).isEqualTo(any);
+    }
+
+    @Test
+    void leavesTheScoreOutWhenTheModelHasNoNotADigitStatistics() throws Exception {
+        try (MnistServer plain = MnistServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0),
+                FakeClassifier::new)) {
+            plain.awaitModel();
+            Http client = new Http(plain);
+
+            JsonNode digit = client.post("/api/v1/digits", "image/png", Images.strokePng(40, 40)).json();
+            JsonNode file = client.postMultipart("/api/v1/digits", List.of(Http.Part.file("a.png",
+                    Images.strokePng(40, 40)))).json().get("results").get(0);
+
+            assertThat(digit.has("digit")).isTrue();
+            for (JsonNode answer : List.of(digit, file)) {
+                assertThat(answer.has("ood_score")).as("no score: " + answer).isFalse();
+                assertThat(answer.has("not_a_digit")).as("no verdict: " + answer).isFalse();
+            }
+            assertThat(client.get("/api/v1/model").json().get("not_a_digit_detector").asBoolean()).isFalse();
+        }
+        assertThat(http.get("/api/v1/model").json().get("not_a_digit_detector").asBoolean())
+                .as("the bundled model has the statistics").isTrue();
+    }
+
+    @Test
+    void documentsTheNotADigitFieldsOfEveryAnswer() throws Exception {
+        JsonNode schemas = new ObjectMapper().readTree(http.get("/api/v1/openapi.json").response().body())
+                .at("/components/schemas");
+
+        for (String answer : List.of("Digit", "FileDigit", "Number", "NumberDigit", "FileNumber")) {
+            assertThat(schemas.at("/" + answer + "/properties/ood_score/type").asText()).as(answer).isEqualTo("number");
+            assertThat(schemas.at("/" + answer + "/properties/not_a_digit/type").asText()).as(answer)
+                    .isEqualTo("boolean");
+        }
+        assertThat(schemas.at("/Model/properties/not_a_digit_detector/type").asText()).isEqualTo("boolean");
     }
 
     @Test

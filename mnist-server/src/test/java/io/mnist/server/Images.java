@@ -1,14 +1,11 @@
 package io.mnist.server;
 
+import io.mnist.api.image.DigitPictures;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
-import javax.imageio.ImageIO;
 
 /** Images made for the tests. */
 final class Images {
@@ -25,7 +22,7 @@ final class Images {
         g.setStroke(new BasicStroke(Math.max(2, width / 10f), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         g.drawLine(width / 2, height / 5, width / 2, height * 4 / 5);
         g.dispose();
-        return png(image);
+        return DigitPictures.png(image);
     }
 
     /** A PNG of one flat colour: no ink. */
@@ -35,21 +32,11 @@ final class Images {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
         g.dispose();
-        return png(image);
+        return DigitPictures.png(image);
     }
 
     /** The first part of a valid PNG: a damaged, truncated file. */
     static byte[] truncated(byte[] png) {
         return Arrays.copyOf(png, png.length / 2);
-    }
-
-    static byte[] png(BufferedImage image) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

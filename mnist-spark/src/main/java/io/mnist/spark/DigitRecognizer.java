@@ -38,7 +38,7 @@ import org.apache.spark.util.LongAccumulator;
  * Dataset<Row> images = spark.read().format("binaryFile").load("scans/");     // path, modificationTime, length, content
  * Dataset<Row> answers = new DigitRecognizer()                                 // the bundled model of the backend present
  *         .setModelPath("hdfs:///models/model.mnist")                           // or a model of your own
- *         .transform(images);                                                  // + digit, confidence, probabilities, error
+ *         .transform(images);            // + digit, confidence, probabilities, error, ood_score, not_a_digit
  * answers.select("path", "digit", "confidence", "error").write().parquet("answers/");
  * }</pre>
  *
@@ -55,6 +55,16 @@ import org.apache.spark.util.LongAccumulator;
  * {@link io.mnist.api.InvalidImageException.Kind#code()} ({@code not_an_image}, {@code damaged}, {@code empty}...) or
  * {@code internal} for an unexpected failure on that one image (a bug: please report it). Rows that succeed have a
  * null {@code error}. Each partition that had failures logs one line with their count by kind.
+ *
+ * <p>After {@code error}, in both modes, the not-a-digit signal under the names of {@code mnist predict}'s JSON:
+ * {@code ood_score} (double: {@link io.mnist.api.Prediction#outOfDistributionScore()}, how unlike the MNIST digits the
+ * image is, 0 typical, 1 the threshold, higher less digit-like; in number mode the largest of the digits') and
+ * {@code not_a_digit} (boolean: the score is above 1, the image is probably a letter, a stain or a scribble; in
+ * number mode, any digit is). Both are null when the model file has no not-a-digit statistics (add them with
+ * {@code mnist calibrate}) and on error rows. The full digit-mode schema after the input's columns is
+ * {@code digit int, confidence double, probabilities array<float>, error struct<kind string, message string>,
+ * ood_score double, not_a_digit boolean}; in number mode {@code text string, confidence double, error ...,
+ * ood_score double, not_a_digit boolean}. Every answer column is nullable.
  *
  * <p><b>Model.</b> Without {@link #setModelPath model path}, the bundled model of the {@link #setBackend backend}
  * (or of the one {@link io.mnist.api.DigitClassifiers} chooses) is used; it is checked against the digest recorded
@@ -87,6 +97,8 @@ public class DigitRecognizer extends Transformer implements DefaultParamsWritabl
     private final Param<String> probabilitiesCol;
     private final Param<String> textCol;
     private final Param<String> errorCol;
+    private final Param<String> oodScoreCol;
+    private final Param<String> notADigitCol;
     private final Param<String> modelPath;
     private final Param<String> modelSha256;
     private final Param<String> backend;
@@ -112,6 +124,10 @@ public class DigitRecognizer extends Transformer implements DefaultParamsWritabl
         textCol = new Param<>(this, "textCol", "output column of the number read (number mode); empty to leave out");
         errorCol = new Param<>(this, "errorCol", "output column of why an image could not be recognised (null when"
                 + " it was)");
+        oodScoreCol = new Param<>(this, "oodScoreCol", "output column of the not-a-digit score (1 the threshold;"
+                + " null without the model's statistics); empty to leave out");
+        notADigitCol = new Param<>(this, "notADigitCol", "output column of whether the image is probably not a"
+                + " digit (null without the model's statistics); empty to leave out");
         modelPath = new Param<>(this, "modelPath", "the model file, any path Hadoop reads; unset for the backend's"
                 + " bundled model");
         modelSha256 = new Param<>(this, "modelSha256", "the SHA-256 the model file must have (64 hex digits);"
@@ -127,6 +143,8 @@ public class DigitRecognizer extends Transformer implements DefaultParamsWritabl
         setDefault(probabilitiesCol, "probabilities");
         setDefault(textCol, "text");
         setDefault(errorCol, "error");
+        setDefault(oodScoreCol, "ood_score");
+        setDefault(notADigitCol, "not_a_digit");
         setDefault(batchSize, 256);
     }
 
@@ -168,6 +186,23 @@ public class DigitRecognizer extends Transformer implements DefaultParamsWritabl
     /** The error column: null for recognised rows, {@code struct<kind, message>} otherwise. Default {@code error}. */
     public Param<String> errorCol() {
         return errorCol;
+    }
+
+    /**
+     * The not-a-digit score's output column: how unlike the MNIST digits the image is, 1 the threshold (in number
+     * mode the largest of the digits'); null when the model has no not-a-digit statistics. Default
+     * {@code ood_score}.
+     */
+    public Param<String> oodScoreCol() {
+        return oodScoreCol;
+    }
+
+    /**
+     * The output column of whether the image is probably not a digit (the score above 1; in number mode, any of its
+     * digits); null when the model has no not-a-digit statistics. Default {@code not_a_digit}.
+     */
+    public Param<String> notADigitCol() {
+        return notADigitCol;
     }
 
     /** The model file; unset for the backend's bundled model. */
@@ -216,6 +251,14 @@ public class DigitRecognizer extends Transformer implements DefaultParamsWritabl
 
     public DigitRecognizer setErrorCol(String value) {
         return (DigitRecognizer) set(errorCol, value);
+    }
+
+    public DigitRecognizer setOodScoreCol(String value) {
+        return (DigitRecognizer) set(oodScoreCol, value);
+    }
+
+    public DigitRecognizer setNotADigitCol(String value) {
+        return (DigitRecognizer) set(notADigitCol, value);
     }
 
     public DigitRecognizer setModelPath(String value) {
@@ -305,7 +348,7 @@ public class DigitRecognizer extends Transformer implements DefaultParamsWritabl
 
     private OutputLayout layout() {
         return new OutputLayout(getInputCol(), $(mode), $(digitCol), $(confidenceCol), $(probabilitiesCol),
-                $(textCol), $(errorCol));
+                $(textCol), $(errorCol), $(oodScoreCol), $(notADigitCol));
     }
 
     private ModelSource modelSource(SparkSession spark) {

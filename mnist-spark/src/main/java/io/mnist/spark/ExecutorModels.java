@@ -33,6 +33,9 @@ final class ExecutorModels {
             long start = System.nanoTime();
             try {
                 DigitClassifier model = source.load();
+                // Spark runs one task per core, each predicting its own batches: one engine thread per call keeps
+                // the engine's pool from adding threads that compete with the other tasks for the same cores.
+                model.setThreadsPerCall(1);
                 LOADS.incrementAndGet();
                 LOG.info("mnist-spark: loaded {} ({} backend) in {} ms", source, model.info().backend(),
                         (System.nanoTime() - start) / 1_000_000);

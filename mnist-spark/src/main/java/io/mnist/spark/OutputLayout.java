@@ -16,20 +16,25 @@ import org.apache.spark.sql.types.StructType;
  * and for the rows the executors build.
  */
 record OutputLayout(String inputCol, String mode, String digitCol, String confidenceCol, String probabilitiesCol,
-                    String textCol, String errorCol) implements Serializable {
+                    String textCol, String errorCol, String oodScoreCol, String notADigitCol) implements Serializable {
 
     /** {@code struct<kind: string, message: string>}: why a row has no answer. */
     static final StructType ERROR_TYPE = new StructType(new StructField[] {
             DataTypes.createStructField("kind", DataTypes.StringType, false),
             DataTypes.createStructField("message", DataTypes.StringType, false)});
 
-    /** The answer columns in the order they are appended. */
+    /**
+     * The answer columns in the order they are appended. The not-a-digit columns came later and stand after
+     * {@code error}, so that the columns of jobs written before them keep their places.
+     */
     enum Answer {
         DIGIT(DataTypes.IntegerType),
         TEXT(DataTypes.StringType),
         CONFIDENCE(DataTypes.DoubleType),
         PROBABILITIES(DataTypes.createArrayType(DataTypes.FloatType, false)),
-        ERROR(ERROR_TYPE);
+        ERROR(ERROR_TYPE),
+        OOD_SCORE(DataTypes.DoubleType),
+        NOT_A_DIGIT(DataTypes.BooleanType);
 
         final DataType type;
 
@@ -46,8 +51,9 @@ record OutputLayout(String inputCol, String mode, String digitCol, String confid
     List<Answer> answers() {
         List<Answer> out = new ArrayList<>();
         for (Answer a : numberMode()
-                ? List.of(Answer.TEXT, Answer.CONFIDENCE, Answer.ERROR)
-                : List.of(Answer.DIGIT, Answer.CONFIDENCE, Answer.PROBABILITIES, Answer.ERROR)) {
+                ? List.of(Answer.TEXT, Answer.CONFIDENCE, Answer.ERROR, Answer.OOD_SCORE, Answer.NOT_A_DIGIT)
+                : List.of(Answer.DIGIT, Answer.CONFIDENCE, Answer.PROBABILITIES, Answer.ERROR, Answer.OOD_SCORE,
+                        Answer.NOT_A_DIGIT)) {
             if (!column(a).isEmpty()) {
                 out.add(a);
             }
@@ -62,6 +68,8 @@ record OutputLayout(String inputCol, String mode, String digitCol, String confid
             case CONFIDENCE -> confidenceCol;
             case PROBABILITIES -> probabilitiesCol;
             case ERROR -> errorCol;
+            case OOD_SCORE -> oodScoreCol;
+            case NOT_A_DIGIT -> notADigitCol;
         };
     }
 
@@ -87,11 +95,19 @@ record OutputLayout(String inputCol, String mode, String digitCol, String confid
             String name = column(a);
             if (!taken.add(name)) {
                 throw new IllegalArgumentException("The output column '" + name + "' (" + a.name().toLowerCase()
-                        + ") already exists or is named twice; choose another name with set"
-                        + a.name().charAt(0) + a.name().substring(1).toLowerCase() + "Col");
+                        + ") already exists or is named twice; choose another name with " + setter(a));
             }
             out = out.add(DataTypes.createStructField(name, a.type, true));
         }
         return out;
+    }
+
+    /** The name of the answer's column setter, e.g. {@code setNotADigitCol}. */
+    private static String setter(Answer a) {
+        StringBuilder name = new StringBuilder("set");
+        for (String word : a.name().split("_")) {
+            name.append(word.charAt(0)).append(word.substring(1).toLowerCase());
+        }
+        return name.append("Col").toString();
     }
 }

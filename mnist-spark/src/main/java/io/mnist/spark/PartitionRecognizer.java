@@ -133,6 +133,7 @@ final class PartitionRecognizer implements MapPartitionsFunction<Row, Row> {
         a[OutputLayout.Answer.DIGIT.ordinal()] = p.digit();
         a[OutputLayout.Answer.CONFIDENCE.ordinal()] = (double) p.confidence();
         a[OutputLayout.Answer.PROBABILITIES.ordinal()] = p.probabilities();
+        notADigit(a, p.outOfDistributionScore(), p.notADigit());
         return a;
     }
 
@@ -140,7 +141,16 @@ final class PartitionRecognizer implements MapPartitionsFunction<Row, Row> {
         Object[] a = new Object[OutputLayout.Answer.values().length];
         a[OutputLayout.Answer.TEXT.ordinal()] = reading.text();
         a[OutputLayout.Answer.CONFIDENCE.ordinal()] = reading.confidence();
+        notADigit(a, reading.outOfDistributionScore(), reading.containsNonDigit());
         return a;
+    }
+
+    /** The score and the verdict; both stay null when the model has no not-a-digit statistics (a NaN score). */
+    private static void notADigit(Object[] a, double score, boolean notADigit) {
+        if (!Double.isNaN(score)) {
+            a[OutputLayout.Answer.OOD_SCORE.ordinal()] = score;
+            a[OutputLayout.Answer.NOT_A_DIGIT.ordinal()] = notADigit;
+        }
     }
 
     private static Object[] error(String kind, String message, Map<String, Integer> failures) {

@@ -15,10 +15,12 @@ class DigitRecognizerSchemaTest {
             .add("content", DataTypes.BinaryType);
 
     @Test
-    void digitModeAppendsDigitConfidenceProbabilitiesAndError() {
+    void digitModeAppendsDigitConfidenceProbabilitiesErrorThenTheNotADigitScoreAndFlag() {
         StructType out = new DigitRecognizer().transformSchema(BINARY_FILES);
         assertThat(out.fieldNames()).containsExactly("path", "modificationTime", "length", "content", "digit",
-                "confidence", "probabilities", "error");
+                "confidence", "probabilities", "error", "ood_score", "not_a_digit");
+        assertThat(out.apply("ood_score").dataType()).isEqualTo(DataTypes.DoubleType);
+        assertThat(out.apply("not_a_digit").dataType()).isEqualTo(DataTypes.BooleanType);
         assertThat(out.apply("digit").dataType()).isEqualTo(DataTypes.IntegerType);
         assertThat(out.apply("confidence").dataType()).isEqualTo(DataTypes.DoubleType);
         assertThat(out.apply("probabilities").dataType())
@@ -27,16 +29,16 @@ class DigitRecognizerSchemaTest {
     }
 
     @Test
-    void numberModeAppendsTextConfidenceAndError() {
+    void numberModeAppendsTextConfidenceErrorThenTheNotADigitScoreAndFlag() {
         StructType out = new DigitRecognizer().setMode("number").transformSchema(BINARY_FILES);
-        assertThat(out.fieldNames()).endsWith("text", "confidence", "error");
+        assertThat(out.fieldNames()).endsWith("content", "text", "confidence", "error", "ood_score", "not_a_digit");
         assertThat(out.apply("text").dataType()).isEqualTo(DataTypes.StringType);
     }
 
     @Test
     void anAnswerColumnNamedEmptyIsLeftOut() {
-        StructType out = new DigitRecognizer().setProbabilitiesCol("").setConfidenceCol("").transformSchema(
-                BINARY_FILES);
+        StructType out = new DigitRecognizer().setProbabilitiesCol("").setConfidenceCol("").setOodScoreCol("")
+                .setNotADigitCol("").transformSchema(BINARY_FILES);
         assertThat(out.fieldNames()).endsWith("content", "digit", "error");
     }
 
@@ -44,7 +46,7 @@ class DigitRecognizerSchemaTest {
     void sparksImageStructIsAnInputToo() {
         StructType images = new StructType().add("image", ImageSchema.columnSchema());
         assertThat(new DigitRecognizer().setInputCol("image").transformSchema(images).fieldNames())
-                .containsExactly("image", "digit", "confidence", "probabilities", "error");
+                .containsExactly("image", "digit", "confidence", "probabilities", "error", "ood_score", "not_a_digit");
     }
 
     @Test
@@ -65,6 +67,9 @@ class DigitRecognizerSchemaTest {
         assertThatThrownBy(() -> new DigitRecognizer().setDigitCol("length").transformSchema(BINARY_FILES))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'length' (digit) already exists").hasMessageContaining("setDigitCol");
+        assertThatThrownBy(() -> new DigitRecognizer().setNotADigitCol("path").transformSchema(BINARY_FILES))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'path' (not_a_digit) already exists").hasMessageContaining("setNotADigitCol");
     }
 
     @Test

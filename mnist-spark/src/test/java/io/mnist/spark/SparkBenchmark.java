@@ -7,6 +7,7 @@ import io.mnist.api.InvalidImageException;
 import io.mnist.api.Prediction;
 import io.mnist.api.data.MnistData;
 import io.mnist.api.data.MnistDataset;
+import io.mnist.api.image.DigitPictures;
 import io.mnist.api.image.ImageDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -194,12 +195,8 @@ public final class SparkBenchmark {
         for (int i = 0; i < count; i++) {
             MnistDataset data = i < test.size() ? test : train;
             int index = i < test.size() ? i : i - test.size();
-            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(28, 28,
-                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-            for (int p = 0; p < DigitImage.PIXELS; p++) {
-                image.getRaster().setSample(p % 28, p / 28, 0, data.rawPixel(index, p));
-            }
-            Files.write(dir.resolve(String.format("%06d-label%d.png", i, data.label(index))), TestImages.png(image));
+            Files.write(dir.resolve(String.format("%06d-label%d.png", i, data.label(index))), DigitPictures.png(
+                    DigitPictures.render(data.image(index), DigitImage.SIZE, DigitPictures.Ink.LIGHT)));
         }
     }
 

@@ -1,5 +1,6 @@
 // The draw-a-digit page: strokes drawn with pointer events (mouse, pen or finger), sent as a PNG to the API while
-// drawing (debounced, one request at a time), the answer shown with its ten probabilities and the 28x28 the model saw.
+// drawing (debounced, one request at a time), the answer shown with its ten probabilities and the 28x28 the model saw,
+// and marked "Not a digit?" when the API says not_a_digit (the model's out-of-distribution score is above 1).
 // No framework and nothing from another host: the server's Content-Security-Policy allows this origin only.
 'use strict';
 
@@ -13,6 +14,7 @@
   const answer = $('#answer');
   const confidence = $('#confidence');
   const errorLine = $('#error');
+  const notADigit = $('#not-a-digit');
   const bars = $('#bars');
   const seen = $('#seen');
   const digitsView = $('#digits-view');
@@ -312,10 +314,18 @@
     g.putImageData(image, 0, 0);
   }
 
+  /** Shows the mark when the answer is probably not a digit; a model without the statistics sends neither field. */
+  function markNotADigit(result, what) {
+    notADigit.hidden = result.not_a_digit !== true;
+    notADigit.title = result.ood_score == null ? ''
+        : what + ' ' + result.ood_score.toFixed(2) + ': how unlike the MNIST digits it is (1 is the threshold)';
+  }
+
   function showDigit(result) {
     answer.textContent = String(result.digit);
     confidence.textContent = percent(result.confidence) + ' sure';
     errorLine.textContent = '';
+    markNotADigit(result, 'Not-a-digit score');
     setBars(result.probabilities);
     setSeen(result.input);
   }
@@ -324,12 +334,14 @@
     answer.textContent = result.text;
     confidence.textContent = percent(result.confidence) + ' sure of the whole number';
     errorLine.textContent = '';
+    markNotADigit(result, 'Largest not-a-digit score of its digits');
     numberDigits.replaceChildren(...result.digits.map((d) => {
       const item = document.createElement('li');
       const digit = document.createElement('b');
       const sure = document.createElement('small');
       digit.textContent = String(d.digit);
-      sure.textContent = percent(d.confidence);
+      sure.textContent = d.not_a_digit === true ? 'not a digit?' : percent(d.confidence);
+      item.classList.toggle('odd', d.not_a_digit === true);
       item.append(digit, sure);
       return item;
     }));
@@ -360,6 +372,7 @@
     answer.innerHTML = '&nbsp;';
     confidence.innerHTML = '&nbsp;';
     errorLine.textContent = '';
+    notADigit.hidden = true;
     setBars(null);
     setSeen(null);
     numberDigits.replaceChildren();
@@ -393,8 +406,9 @@
       }
       const accuracy = model.test_accuracy == null ? ''
           : ', ' + (100 * model.test_accuracy).toFixed(2) + '% on the MNIST test set';
+      const detector = model.not_a_digit_detector ? '' : ' It cannot tell when a drawing is not a digit.';
       line.textContent = 'Model: ' + model.network.name + ' network on ' + model.backend + ' (' + model.engine + ')'
-          + accuracy + '. Draw with a mouse, pen or finger.';
+          + accuracy + '. Draw with a mouse, pen or finger.' + detector;
     } catch (failure) {
       describing = false;
       line.textContent = 'The server cannot be reached (' + failure.message + ').';

@@ -20,8 +20,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * The output has the input's columns without the image bytes (for a folder: {@code path}, {@code modificationTime},
  * {@code length}), then {@code digit}, {@code confidence}, {@code probabilities} (or {@code text},
- * {@code confidence}) and {@code error}. A summary (rows, answered, failed by kind) is printed at the end; images that
- * failed do not fail the job, so it exits 0 unless the job itself fails.
+ * {@code confidence}), {@code error}, {@code ood_score} and {@code not_a_digit}. A summary (rows, answered, failed by
+ * kind) is printed at the end; images that failed do not fail the job, so it exits 0 unless the job itself fails.
  */
 public final class RecognizeImages {
     private RecognizeImages() {
