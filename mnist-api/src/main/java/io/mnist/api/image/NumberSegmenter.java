@@ -124,15 +124,9 @@ public final class NumberSegmenter {
      * between it and its neighbours on both sides.
      */
     private static List<Rectangle> points(List<List<InkImage.Component>> groups, int rowHeight) {
-        int top = Integer.MAX_VALUE;
-        int bottom = 0;
-        for (List<InkImage.Component> g : groups) {
-            Rectangle b = InkImage.bounds(g);
-            if (b.height >= PIECE_HEIGHT * rowHeight) {
-                top = Math.min(top, b.y);
-                bottom = Math.max(bottom, b.y + b.height);
-            }
-        }
+        int[] span = digitSpan(groups, rowHeight);
+        int top = span[0];
+        int bottom = span[1];
         List<Rectangle> points = new ArrayList<>();
         for (int i = 1; i < groups.size() - 1; i++) {
             Rectangle b = InkImage.bounds(groups.get(i));
@@ -158,15 +152,9 @@ public final class NumberSegmenter {
      */
     private static List<Rectangle> penDots(List<List<InkImage.Component>> groups, List<InkImage.Component> specks,
                                            int rowHeight) {
-        int top = Integer.MAX_VALUE;
-        int bottom = 0;
-        for (List<InkImage.Component> g : groups) {
-            Rectangle b = InkImage.bounds(g);
-            if (b.height >= PIECE_HEIGHT * rowHeight) {
-                top = Math.min(top, b.y);
-                bottom = Math.max(bottom, b.y + b.height);
-            }
-        }
+        int[] span = digitSpan(groups, rowHeight);
+        int top = span[0];
+        int bottom = span[1];
         List<Rectangle> dots = new ArrayList<>();
         for (InkImage.Component speck : specks) {
             Rectangle b = speck.bounds();
@@ -193,6 +181,20 @@ public final class NumberSegmenter {
             }
         }
         return dots;
+    }
+
+    /** The top and bottom (exclusive) of the groups as tall as a digit: where a row's digits stand. */
+    private static int[] digitSpan(List<List<InkImage.Component>> groups, int rowHeight) {
+        int top = Integer.MAX_VALUE;
+        int bottom = 0;
+        for (List<InkImage.Component> g : groups) {
+            Rectangle b = InkImage.bounds(g);
+            if (b.height >= PIECE_HEIGHT * rowHeight) {
+                top = Math.min(top, b.y);
+                bottom = Math.max(bottom, b.y + b.height);
+            }
+        }
+        return new int[] {top, bottom};
     }
 
     private static boolean tallOnBothSides(List<List<InkImage.Component>> groups, int i, int rowHeight) {
