@@ -4,10 +4,11 @@ package io.mnist.api.image;
  * Stage 2 of preprocessing, polarity: which of an image's signals is the ink, and which way it departs from the
  * paper. The result is an ink map, high where ink is, in [0, 1].
  * <ul>
- *   <li>A canvas export (a tenth or more of it transparent) whose opaque pixels are all one colour: the strokes
- *       are what is opaque, and the opacity is the ink.</li>
+ *   <li>A canvas export (a tenth or more of it transparent) whose opaque pixels are all one colour and narrow like
+ *       strokes: the strokes are what is opaque, and the opacity is the ink.</li>
  *   <li>An opaque picture on a transparent margin (a white card with a dark digit, cut out): the margin is taken
- *       as the picture's own paper, and the picture is read as any other.</li>
+ *       as the picture's own paper, and the picture is read as any other. A card whose digit departs from it too
+ *       little to make it a picture (a thin pen) is told from strokes by being solid ({@link #SOLID_SHARE}).</li>
  *   <li>Otherwise, the paper is the majority of the border, at its median luminance; the ink is the minority that
  *       departs from it. Whether the ink is darker or lighter than the paper is decided by which departures carry
  *       more: the summed luminance beyond the paper's noise on each side. Never by an absolute level: dark ink on
@@ -26,6 +27,11 @@ final class Polarity {
     static final float LEAST_DEPARTURE = 0.04f;
     /** Least difference in luminance between a frame and the paper inside it. */
     static final float FRAME_CONTRAST = 0.25f;
+    /**
+     * Side of the opaque square, as a share of the image's shorter side, that makes the opaque part a solid piece
+     * (a card, a sheet cut out of a photo) rather than strokes: a pen's stroke is far narrower.
+     */
+    static final double SOLID_SHARE = 0.2;
     /** Thickest frame looked for, as a share of the image's shorter side. */
     static final double FRAME_SHARE = 0.1;
 
@@ -55,7 +61,7 @@ final class Polarity {
                         departing++;
                     }
                 }
-                if (departing <= PICTURE_SHARE * opaque.length) {
+                if (departing <= PICTURE_SHARE * opaque.length && !solid(alpha)) {
                     return new Plane(alpha.width(), alpha.height(), a.clone());
                 }
                 lum = over(lum, a, paper);
@@ -142,6 +148,23 @@ final class Polarity {
             }
         }
         return n;
+    }
+
+    /**
+     * Whether the opaque part holds a square {@link #SOLID_SHARE} of the shorter side across: then it is paper (a
+     * card on a transparent margin, whose digit departs from it too little to make it a picture), not ink.
+     */
+    private static boolean solid(Plane alpha) {
+        int side = Math.max(3, (int) (SOLID_SHARE * Math.min(alpha.width(), alpha.height())) | 1);
+        if (side > Math.min(alpha.width(), alpha.height())) {
+            return false;
+        }
+        for (float v : Morphology.erode(alpha, side).values()) {
+            if (v >= 0.5f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static float[] opaqueLuminance(float[] lum, float[] alpha, int count) {

@@ -10,6 +10,7 @@ import io.mnist.api.ImagePreprocessor;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +114,41 @@ class StandardPreprocessorTest {
                 40, 30, 90));
         assertThat(centreOfMass(black)[2]).as("black strokes on a transparent canvas").isGreaterThan(20);
         assertThat(black).as("stroke colour does not matter on a transparent canvas").isEqualTo(white);
+    }
+
+    @Test
+    void anOpaqueCardOnATransparentMarginIsPaperNotInk() {
+        // A photo of a white card cut out onto a transparent margin: the opaque part is the paper, and the digit on it
+        // departs from it too little (a thin pen) to make it a picture. Taking the opacity as ink read it as a 0.
+        BufferedImage card = new BufferedImage(200, 200, BufferedImage.TYPE_INT_ARGB);
+        BufferedImage flat = new BufferedImage(200, 200, BufferedImage.TYPE_INT_RGB);
+        for (BufferedImage img : new BufferedImage[] {card, flat}) {
+            Graphics2D g = img.createGraphics();
+            g.setColor(img == card ? new Color(0, 0, 0, 0) : Color.WHITE);
+            g.fillRect(0, 0, 200, 200);
+            g.setColor(Color.WHITE);
+            g.fillRect(30, 20, 140, 160);
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setColor(Color.BLACK);
+            g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            g.drawLine(75, 60, 125, 60);
+            g.drawLine(125, 60, 95, 140);
+            g.dispose();
+        }
+        DigitImage onCard = pre.preprocess(card);
+        DigitImage onPaper = pre.preprocess(flat);
+        double difference = 0;
+        for (int i = 0; i < DigitImage.PIXELS; i++) {
+            difference += Math.abs(onCard.pixels()[i] - onPaper.pixels()[i]) / DigitImage.PIXELS;
+        }
+        assertThat(difference).as("mean pixel difference from the same card on white paper").isLessThan(0.01);
+        // A blank card is a blank image.
+        BufferedImage blank = new BufferedImage(200, 200, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = blank.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(30, 20, 140, 160);
+        g.dispose();
+        assertThatThrownBy(() -> pre.preprocess(blank)).isInstanceOf(EmptyImageException.class);
     }
 
     @Test
