@@ -115,10 +115,13 @@ final class BackendRegistry {
                 : backends.values().stream().filter(b -> !b.trains()).findFirst().orElse(training);
         if (!noticeShown) {
             noticeShown = true;
-            diagnostics.println(PREFIX + "Several backends present (" + String.join(", ", names()) + "); using '"
-                    + training.name() + "'" + (predicting == training ? "" : " to train and '" + predicting.name()
-                    + "' to predict") + ". Choose with -D" + PROPERTY + "=NAME or " + ENVIRONMENT + "=NAME. "
-                    + SEE_SELECTION);
+            // Said for the use at hand: a program that only predicts is told what predicts.
+            String use = predicting == training ? "; using '" + training.name() + "'"
+                    : inference ? ": predicting with '" + predicting.name() + "' (training would use '"
+                    + training.name() + "')"
+                    : ": training with '" + training.name() + "' (predictions use '" + predicting.name() + "')";
+            diagnostics.println(PREFIX + "Several backends present (" + String.join(", ", names()) + ")" + use
+                    + ". Choose with -D" + PROPERTY + "=NAME or " + ENVIRONMENT + "=NAME. " + SEE_SELECTION);
         }
         return inference ? predicting : training;
     }

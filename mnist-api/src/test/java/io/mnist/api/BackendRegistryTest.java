@@ -84,8 +84,8 @@ class BackendRegistryTest {
         BackendRegistry r = registry(List.of(named("dl4j"), ort, djl), Map.of(), Map.of());
         assertThat(r.chooseForInference()).isSameAs(ort);
         assertThat(r.choose()).isSameAs(djl);
-        assertThat(diagnostics()).isEqualTo("[mnist] Several backends present (djl, dl4j, onnxruntime); using 'djl'"
-                + " to train and 'onnxruntime' to predict. Choose with -Dmnist.backend=NAME or MNIST_BACKEND=NAME."
+        assertThat(diagnostics()).isEqualTo("[mnist] Several backends present (djl, dl4j, onnxruntime): predicting"
+                + " with 'onnxruntime' (training would use 'djl'). Choose with -Dmnist.backend=NAME or MNIST_BACKEND=NAME."
                 + " See README.md#choosing-a-backend" + System.lineSeparator());
     }
 

@@ -109,8 +109,8 @@ class DigitClassifiersTest {
             assertThat(model.info().backend()).isEqualTo("onnxruntime");
         }
         assertThat(stderr.toString(StandardCharsets.UTF_8)).as("one notice for both choices").isEqualTo(
-                "[mnist] Several backends present (djl, onnxruntime); using 'djl' to train and 'onnxruntime' to"
-                        + " predict. Choose with -Dmnist.backend=NAME or MNIST_BACKEND=NAME."
+                "[mnist] Several backends present (djl, onnxruntime): training with 'djl' (predictions use"
+                        + " 'onnxruntime'). Choose with -Dmnist.backend=NAME or MNIST_BACKEND=NAME."
                         + " See README.md#choosing-a-backend" + System.lineSeparator());
     }
 
