@@ -156,6 +156,22 @@ class NumberReadingTest {
             assertThat(n.text()).as("a dot of %d px: digits %s", dot, n.digits()).isEqualTo(dot == 7 ? "3.14" : "314");
             assertThat(n.digits()).hasSize(3);
         }
+        // A dusty scan: specks as large as the pen's dot all over, one of them where a point would be. None is a
+        // point (the first version read such scans as "4.09" and "1.2.7").
+        BufferedImage dusty = draw(330, 160, g -> {
+            g.drawArc(20, 25, 60, 50, 150, -240);
+            g.drawArc(20, 75, 60, 55, 90, -240);
+            g.fillOval(103, 124, 7, 7);
+            g.fillOval(300, 10, 7, 7);
+            g.fillOval(120, 5, 7, 7);
+            g.fillOval(5, 145, 7, 7);
+            g.drawLine(140, 45, 160, 25);
+            g.drawLine(160, 25, 160, 130);
+            g.drawLine(250, 25, 200, 95);
+            g.drawLine(200, 95, 280, 95);
+            g.drawLine(260, 55, 260, 130);
+        });
+        assertThat(clf.readNumber(dusty).text()).as("specks of a dot's size all over").isEqualTo("314");
     }
 
     @Test

@@ -30,11 +30,10 @@ public final class NumberSegmenter {
     static final double POINT = 0.3;
     /** A point's top lies in this lowest share of the row. */
     static final double POINT_LOW = 0.4;
-    /**
-     * A speck (a piece too small to be a stroke) is a point made with the pen, not dust, if it is at least this share
-     * of the row's height across both ways (about half a pen's width) and fills half its box.
-     */
-    static final double PEN_DOT = 0.05;
+    /** A speck (a piece too small to be a stroke) may be a point made with the pen from this share of its width. */
+    static final double PEN_DOT_WIDTH = 0.6;
+    /** More specks than this as large as a pen's dot make an image dusty: none of them is taken for a point. */
+    static final int MOST_PEN_SIZED_SPECKS = 2;
     /** The width of one digit, as a share of the row's height, when splitting touching digits. */
     static final double DIGIT_ASPECT = 0.9;
 
@@ -85,7 +84,7 @@ public final class NumberSegmenter {
         }
         int rowHeight = groups.stream().mapToInt(g -> InkImage.bounds(g).height).max().orElse(1);
         List<Rectangle> points = points(groups, rowHeight);
-        points.addAll(penDots(groups, ink.specks(), rowHeight));
+        points.addAll(penDots(ink, groups, rowHeight));
         points.sort(Comparator.comparingInt(p -> p.x));
         mergeSmallPieces(groups, rowHeight);
         // A digit's usual width in this row; narrow ones (a 1) do not count, or every 0 would look like two digits.
@@ -145,28 +144,45 @@ public final class NumberSegmenter {
     }
 
     /**
-     * The specks that are points made with the pen: at least {@value #PEN_DOT} of the row's height across both ways
-     * and filling half their box (dust is smaller, or a sliver), no more than {@value #POINT} of the row's height,
-     * low in the row, clear of every group's columns, and with a group as tall as a digit on each side. A pen's dot
-     * can hold under {@value Components#SPECK} of the pixels of the largest stroke and so be dropped as a speck.
+     * The speck that is a point made with the pen, if there is exactly one: at least {@value #PEN_DOT_WIDTH} of the
+     * pen's width across both ways (and 2 pixels), no more than {@value #POINT} of the row's height, filling half
+     * its box, low in the row, clear of every group's columns, with a group as tall as a digit on each side. A
+     * pen's dot can hold under {@value Components#SPECK} of the pixels of the largest stroke and so be dropped as a
+     * speck. Dust is told from it by number: when more than {@value #MOST_PEN_SIZED_SPECKS} specks anywhere are as
+     * large as a pen's dot, or more than one would be a point, the image is dusty and none is taken.
      */
-    private static List<Rectangle> penDots(List<List<InkImage.Component>> groups, List<InkImage.Component> specks,
-                                           int rowHeight) {
+    private static List<Rectangle> penDots(InkImage ink, List<List<InkImage.Component>> groups, int rowHeight) {
+        List<InkImage.Component> specks = ink.specks();
+        if (specks.isEmpty() || groups.size() < 2) {
+            return List.of();
+        }
+        Rectangle[] boxes = groups.stream().map(InkImage::bounds).toArray(Rectangle[]::new);
+        double least = Math.max(2, PEN_DOT_WIDTH * penWidth(ink, groups));
+        int penSized = 0;
+        for (InkImage.Component speck : specks) {
+            Rectangle b = speck.bounds();
+            if (Math.min(b.width, b.height) >= least && speck.area() >= 0.5 * b.width * b.height) {
+                penSized++;
+            }
+        }
+        if (penSized > MOST_PEN_SIZED_SPECKS) {
+            return List.of();
+        }
         int[] span = digitSpan(groups, rowHeight);
-        int top = span[0];
-        int bottom = span[1];
         List<Rectangle> dots = new ArrayList<>();
         for (InkImage.Component speck : specks) {
             Rectangle b = speck.bounds();
-            boolean penSized = Math.min(b.width, b.height) >= PEN_DOT * rowHeight
-                    && speck.area() >= 0.5 * b.width * b.height
+            boolean penSizedDot = Math.min(b.width, b.height) >= least && speck.area() >= 0.5 * b.width * b.height
                     && Math.max(b.width, b.height) <= POINT * rowHeight;
-            boolean low = b.y >= bottom - POINT_LOW * (bottom - top) && b.y + b.height <= bottom + POINT * rowHeight;
+            boolean low = b.y >= span[1] - POINT_LOW * (span[1] - span[0]) && b.y + b.height <= span[1] + POINT
+                    * rowHeight;
+            if (!penSizedDot || !low) {
+                continue;
+            }
             boolean tallLeft = false;
             boolean tallRight = false;
             boolean clear = true;
-            for (List<InkImage.Component> g : groups) {
-                Rectangle gb = InkImage.bounds(g);
+            for (Rectangle gb : boxes) {
                 boolean tall = gb.height >= PIECE_HEIGHT * rowHeight;
                 if (gb.x + gb.width <= b.x) {
                     tallLeft |= tall;
@@ -176,11 +192,34 @@ public final class NumberSegmenter {
                     clear = false;
                 }
             }
-            if (penSized && low && clear && tallLeft && tallRight) {
+            if (clear && tallLeft && tallRight) {
                 dots.add(new Rectangle(b));
             }
         }
-        return dots;
+        return dots.size() == 1 ? dots : List.of();
+    }
+
+    /**
+     * The width of the pen the row's largest group was written with: its ink's area over half its outline, as
+     * {@link DigitFraming#strokeWidth} measures a digit.
+     */
+    private static double penWidth(InkImage ink, List<List<InkImage.Component>> groups) {
+        InkImage.Component largest = groups.stream().flatMap(List::stream)
+                .max(Comparator.comparingInt(InkImage.Component::area)).orElseThrow();
+        Rectangle b = largest.bounds();
+        long sides = 0;
+        for (int y = b.y; y < b.y + b.height; y++) {
+            for (int x = b.x; x < b.x + b.width; x++) {
+                if (ink.labelAt(x, y) != largest.id()) {
+                    continue;
+                }
+                sides += (x == 0 || ink.labelAt(x - 1, y) != largest.id() ? 1 : 0)
+                        + (x == ink.width() - 1 || ink.labelAt(x + 1, y) != largest.id() ? 1 : 0)
+                        + (y == 0 || ink.labelAt(x, y - 1) != largest.id() ? 1 : 0)
+                        + (y == ink.height() - 1 || ink.labelAt(x, y + 1) != largest.id() ? 1 : 0);
+            }
+        }
+        return sides == 0 ? 1 : 2.0 * largest.area() / sides;
     }
 
     /** The top and bottom (exclusive) of the groups as tall as a digit: where a row's digits stand. */
