@@ -333,7 +333,7 @@ public final class MnistServer implements AutoCloseable {
         try (InputStream in = ctx.req().getInputStream()) {
             body = readBounded(in, config.maxBodyBytes());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw incompleteBody(e);
         }
         if (body.length == 0) {
             throw new ApiException(ErrorCode.NO_IMAGE, "The request has no body; send one image (PNG, JPEG, BMP,"
@@ -367,7 +367,7 @@ public final class MnistServer implements AutoCloseable {
             try (InputStream in = f.content()) {
                 uploads.add(new Recognizer.Upload(f.filename(), in.readAllBytes()));
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw incompleteBody(e);
             }
         }
         return uploads;
@@ -398,6 +398,16 @@ public final class MnistServer implements AutoCloseable {
         return String.format(Locale.ROOT, "The request is over the limit of %.1f MiB (%d bytes); send a smaller"
                 + " image (a digit needs far fewer pixels), or start the server with a larger --max-body",
                 config.maxBodyBytes() / 1048576.0, config.maxBodyBytes());
+    }
+
+    /**
+     * The body could not be read to its end: the client closed the connection early or stopped sending until the
+     * idle timeout. The request is broken, not the server (Jetty says so with an IOException).
+     */
+    private static ApiException incompleteBody(IOException e) {
+        LOG.debug("[mnist] request body incomplete", e);
+        return new ApiException(ErrorCode.BAD_REQUEST, "The request's body ended before its declared length, or"
+                + " stopped arriving (" + e.getClass().getSimpleName() + "); send the whole image in one request");
     }
 
     private static byte[] readBounded(InputStream in, long max) throws IOException {

@@ -36,6 +36,23 @@ class LimitsTest {
     }
 
     @Test
+    void aBodyCutShortIsTheClientsErrorNotTheServers() throws Exception {
+        // A client that declares 5,000 bytes and stops after 100: Jetty's early end of input was a 500
+        // internal_error with a stack trace in the log (a breaker's find); it is the request that is broken.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/digits HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\n"
+                    + "Content-Length: 5000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[100]);
+            out.flush();
+            socket.shutdownOutput();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("\"error\":\"bad_request\"")
+                    .contains("ended before");
+        }
+    }
+
+    @Test
     void defaultsAreTenMebibytesFortyMegapixelsAndSixtyFourFilesOnLoopbackWithoutCors() {
         ServerConfig d = ServerConfig.defaults();
 
