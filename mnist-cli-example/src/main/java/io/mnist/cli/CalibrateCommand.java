@@ -128,8 +128,9 @@ final class CalibrateCommand extends Subcommand {
                 m.put("written", target.toString());
                 Path digest = target.resolveSibling(target.getFileName() + ".sha256");
                 if (Files.isRegularFile(digest)) {
-                    Files.writeString(digest, Sha256.hex(Files.readAllBytes(target)) + "  " + target.getFileName()
-                            + "\n", StandardCharsets.US_ASCII);
+                    String line = Sha256.hex(Files.readAllBytes(target)) + "  " + target.getFileName() + "\n";
+                    io.mnist.api.spi.FileWriteException.writing(digest,
+                            () -> Files.writeString(digest, line, StandardCharsets.US_ASCII));
                     m.put("digest_file", digest.toString());
                 }
             }
