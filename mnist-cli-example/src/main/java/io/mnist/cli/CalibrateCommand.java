@@ -169,12 +169,12 @@ final class CalibrateCommand extends Subcommand {
         if (digits != null) {
             List<float[]> real = new ArrayList<>();
             int skipped = 0;
-            for (String file : PredictCommand.expand(List.of(digits))) {
-                if (!file.matches(".*-label\\d\\.[A-Za-z]+$")) {
+            for (Path file : PredictCommand.expandPaths(List.of(digits))) {
+                if (!FileNames.display(file).matches(".*-label\\d\\.[A-Za-z]+$")) {
                     continue;
                 }
                 try {
-                    real.add(classifier.preprocessor().preprocess(ImageDecoder.read(Path.of(file))).pixels());
+                    real.add(classifier.preprocessor().preprocess(ImageDecoder.read(file)).pixels());
                 } catch (IOException | IllegalArgumentException e) {
                     skipped++;
                 }
