@@ -46,11 +46,14 @@ public final class DjlBackend implements DigitBackend {
 
     @Override
     public DigitClassifier load(ModelArchive archive) throws ModelFileException {
+        // Started before the weights are read: an engine that cannot start is not a model file that does not fit.
+        DjlEngine.get();
         return DjlClassifier.load(archive);
     }
 
     @Override
     public DigitClassifier fromWeights(ModelInfo info, NetworkWeights weights) {
+        DjlEngine.get();
         return DjlClassifier.fromWeights(info, weights);
     }
 
