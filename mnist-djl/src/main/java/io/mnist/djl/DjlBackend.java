@@ -72,4 +72,10 @@ public final class DjlBackend implements DigitBackend {
             return MatmulPeak.measure(size, repetitions, () -> a.matMul(b).close());
         }
     }
+
+    /** libtorch's libraries and DJL's JNI library, as DJL unpacks them into its cache. */
+    @Override
+    public java.util.List<io.mnist.api.spi.UnpackedNatives.Library> unpackedNatives() throws java.io.IOException {
+        return DjlEngine.natives();
+    }
 }
