@@ -127,7 +127,8 @@ final class EvaluateCommand extends Subcommand {
             int failed = 0;
             Path folder = save == null ? null : save.resolve(variant.name());
             if (folder != null) {
-                io.mnist.api.spi.FileWriteException.writing(folder, () -> java.nio.file.Files.createDirectories(folder));
+                io.mnist.api.spi.FileWriteException.writing(folder,
+                        () -> java.nio.file.Files.createDirectories(folder));
             }
             for (int i = 0; i < test.size(); i++) {
                 byte[] png = variant.png(test, i);

@@ -117,8 +117,9 @@ public final class MnistCli {
         }
         // PrintWriter keeps write errors to itself: a table printed into a full disk (predict --format csv > file)
         // would end silently with exit 0.
-        if (out.checkError()) {
-            String target = out == stdout ? standardOutput() : null;
+        String target = out == stdout ? standardOutput() : null;
+        // A pipe whose reader stopped (| head) is the reader's choice, as SIGPIPE is for other programs.
+        if (out.checkError() && (target == null || !target.startsWith("pipe:"))) {
             err.println("mnist: the output could not be written" + (target == null ? "" : " to " + target)
                     + " (the disk may be full, or the reading end closed); what was written is incomplete. Free some"
                     + " space, or send the output to another place.");

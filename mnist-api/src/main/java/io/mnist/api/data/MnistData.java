@@ -297,7 +297,8 @@ public final class MnistData {
                             tar.transferTo(os);
                         } catch (IOException e) {
                             // A full disk is not a damaged download: say which folder, not "try again".
-                            if (e.getMessage() != null && (e.getMessage().contains("space") || e.getMessage().contains("quota"))) {
+                            String why = e.getMessage() == null ? "" : e.getMessage();
+                            if (why.contains("space") || why.contains("quota")) {
                                 throw FileWriteException.of(cacheDir, e);
                             }
                             throw e;
