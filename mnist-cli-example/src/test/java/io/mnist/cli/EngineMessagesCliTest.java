@@ -35,7 +35,7 @@ class EngineMessagesCliTest {
     void aNativeCacheThatCannotBeWrittenIsNamedAsSuchNotAsABadModel() throws IOException, InterruptedException {
         Path file = Files.writeString(dir.resolve("notes.txt"), "x");
         MnistCliTest.Run r = mnist(Map.of("ENGINE_CACHE_DIR", file.resolve("engines").toString()), "predict",
-                "--backend", "djl", "../samples/0000-test09000-label7.png");
+                "--backend", "djl", Path.of("../samples/0000-test09000-label7.png").toAbsolutePath().toString());
         assertThat(r.code()).as(r.err()).isEqualTo(MnistCli.EXIT_USAGE);
         assertThat(r.err()).contains("cannot unpack PyTorch's native libraries into " + file.resolve("engines"))
                 .contains(file + " is a file, not a folder").contains("Set ENGINE_CACHE_DIR")
@@ -48,7 +48,7 @@ class EngineMessagesCliTest {
                 .toString(), "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
                 MnistCli.class.getName()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()); // a crash report would go there
         pb.environment().remove("TORCH_CPP_LOG_LEVEL");
         pb.environment().putAll(env);
         Path out = Files.createTempFile(dir, "out", ".txt");

@@ -97,7 +97,8 @@ class WriteFailureCliTest {
         for (String a : args) {
             command.append(" '").append(a).append('\'');
         }
-        ProcessBuilder pb = new ProcessBuilder(List.of("bash", "-c", command.toString()));
+        ProcessBuilder pb = new ProcessBuilder(List.of("bash", "-c", command.toString()))
+                .directory(dir.getParent().toFile());
         pb.environment().put("CP", System.getProperty("java.class.path"));
         Path out = dir.resolveSibling(dir.getFileName() + ".out");
         Path err = dir.resolveSibling(dir.getFileName() + ".err");

@@ -51,7 +51,7 @@ class DjlNativesTest {
             }
         }
         assertThat(cut).as("libc10 is one of PyTorch's libraries").isNotNull();
-        Child child = start(cache);
+        Child child = start(cache, dir);
         assertThat(child.code()).as("a damaged library crashed the JVM (134: SIGABRT after SIGBUS):%n%s",
                 child.output()).isZero();
         assertThat(child.output()).contains("[mnist] PyTorch's native library " + cut + " was damaged (")
@@ -67,7 +67,7 @@ class DjlNativesTest {
         // A read-only folder does not stop root, as tests run here; a path under a file fails the same way.
         Path file = Files.writeString(dir.resolve("notes.txt"), "x");
         Path cache = file.resolve("engines");
-        Child child = start(cache);
+        Child child = start(cache, dir);
         assertThat(child.code()).as(child.output()).isEqualTo(2);
         assertThat(child.output()).contains("[mnist] The djl backend cannot unpack PyTorch's native libraries into "
                         + cache.resolve("pytorch").resolve(DjlEngine.nativeFolder().getFileName()) + ": it does not"
@@ -79,10 +79,12 @@ class DjlNativesTest {
     private record Child(int code, String output) {
     }
 
-    private static Child start(Path engineCache) throws IOException, InterruptedException {
+    /** The probe in a JVM of its own, working in {@code workDir} (where a crash would leave its hs_err file). */
+    private static Child start(Path engineCache, Path workDir) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx512m", "-cp",
-                System.getProperty("java.class.path"), Probe.class.getName()).redirectErrorStream(true);
+                System.getProperty("java.class.path"), Probe.class.getName()).redirectErrorStream(true)
+                .directory(workDir.toFile());
         builder.environment().put("ENGINE_CACHE_DIR", engineCache.toString());
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
