@@ -128,8 +128,9 @@ final class CalibrateCommand extends Subcommand {
                 m.put("written", target.toString());
                 Path digest = target.resolveSibling(target.getFileName() + ".sha256");
                 if (Files.isRegularFile(digest)) {
-                    Files.writeString(digest, Sha256.hex(Files.readAllBytes(target)) + "  " + target.getFileName()
-                            + "\n", StandardCharsets.US_ASCII);
+                    String line = Sha256.hex(Files.readAllBytes(target)) + "  " + target.getFileName() + "\n";
+                    io.mnist.api.spi.FileWriteException.writing(digest,
+                            () -> Files.writeString(digest, line, StandardCharsets.US_ASCII));
                     m.put("digest_file", digest.toString());
                 }
             }
@@ -168,12 +169,12 @@ final class CalibrateCommand extends Subcommand {
         if (digits != null) {
             List<float[]> real = new ArrayList<>();
             int skipped = 0;
-            for (String file : PredictCommand.expand(List.of(digits))) {
-                if (!file.matches(".*-label\\d\\.[A-Za-z]+$")) {
+            for (Path file : PredictCommand.expandPaths(List.of(digits))) {
+                if (!FileNames.display(file).matches(".*-label\\d\\.[A-Za-z]+$")) {
                     continue;
                 }
                 try {
-                    real.add(classifier.preprocessor().preprocess(ImageDecoder.read(Path.of(file))).pixels());
+                    real.add(classifier.preprocessor().preprocess(ImageDecoder.read(file)).pixels());
                 } catch (IOException | IllegalArgumentException e) {
                     skipped++;
                 }

@@ -4,6 +4,7 @@ import io.mnist.api.EpochResult;
 import io.mnist.api.Evaluation;
 import java.awt.Color;
 import java.io.IOException;
+import io.mnist.api.spi.FileWriteException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,8 @@ final class Charts {
         accuracy.getStyler().setYAxisDecimalPattern("0.000");
         loss.getStyler().setYAxisDecimalPattern("0.00");
         List<Chart> charts = List.of(loss, accuracy);
-        BitmapEncoder.saveBitmap(charts, 1, 2, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        FileWriteException.writing(file,
+                () -> BitmapEncoder.saveBitmap(charts, 1, 2, file.toString(), BitmapEncoder.BitmapFormat.PNG));
     }
 
     /** The confusion matrix as a heat map with the counts written in: rows true digits, columns predictions. */
@@ -72,6 +74,7 @@ final class Charts {
         List<Integer> reversed = new ArrayList<>(digits);
         java.util.Collections.reverse(reversed);
         chart.addSeries("confusion", digits, reversed, cells);
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        FileWriteException.writing(file,
+                () -> BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -4,7 +4,9 @@ import io.mnist.api.DigitClassifiers;
 import io.mnist.api.LibraryVersion;
 import io.mnist.api.data.MnistData;
 import io.mnist.api.spi.DigitBackend;
+import io.mnist.api.spi.UnpackedNatives;
 import java.io.PrintWriter;
+import java.util.List;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 
@@ -12,6 +14,10 @@ import picocli.CommandLine.Command;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Show the backends present, the one chosen, and where data and engine natives are kept.")
 final class DoctorCommand extends Subcommand {
+
+    @picocli.CommandLine.Option(names = "--no-digests", description = "Check the unpacked natives' sizes only, not"
+            + " their SHA-256 (which reads them all, several hundred MB).")
+    boolean noDigests;
 
     @Override
     public Integer call() {
@@ -42,8 +48,43 @@ final class DoctorCommand extends Subcommand {
                     : "unpacked from the jar into a temporary folder in " + System.getProperty("java.io.tmpdir")
                             + " at each start (-Donnxruntime.native.path=DIR to load them from DIR)");
         }
+        int damaged = 0;
+        for (String name : DigitClassifiers.available()) {
+            damaged += checkNatives(name, DigitClassifiers.backend(name), !noDigests, out);
+        }
         out.flush();
-        return 0;
+        return damaged == 0 ? 0 : MnistCli.EXIT_USAGE;
+    }
+
+    /**
+     * Compares the backend's unpacked natives with the jars they came from; prints one line if all match, else one
+     * per damaged library with what to do. Returns how many are damaged.
+     */
+    static int checkNatives(String name, DigitBackend backend, boolean digests, PrintWriter out) {
+        List<UnpackedNatives.Library> libraries;
+        List<UnpackedNatives.Mismatch> bad;
+        try {
+            libraries = backend.unpackedNatives();
+            bad = UnpackedNatives.check(libraries, digests);
+        } catch (java.io.IOException | RuntimeException e) {
+            out.printf("natives     %s: cannot be checked (%s)%n", name, e.getMessage());
+            return 0;
+        }
+        long unpacked = libraries.stream().filter(l -> java.nio.file.Files.exists(l.file())).count();
+        if (libraries.isEmpty()) {
+            return 0;
+        }
+        if (bad.isEmpty()) {
+            out.printf("natives     %s: %d of %d libraries unpacked, all as in the jars (%s)%s%n", name, unpacked,
+                    libraries.size(), digests ? "size and SHA-256" : "size", unpacked < libraries.size()
+                            ? "; the rest are unpacked when needed" : "");
+            return 0;
+        }
+        for (UnpackedNatives.Mismatch m : bad) {
+            out.printf("natives     %s: DAMAGED %s: %s. Delete it (rm '%s'); %s unpacks it again at its next"
+                    + " start%n", name, m.file(), m.problem(), m.file(), name);
+        }
+        return bad.size();
     }
 
     private static String env(String name, String fallback) {

@@ -125,12 +125,17 @@ final class EvaluateCommand extends Subcommand {
         for (ImageVariant variant : variants) {
             List<DigitImage> images = new ArrayList<>(test.size());
             int failed = 0;
-            Path folder = save == null ? null : java.nio.file.Files.createDirectories(save.resolve(variant.name()));
+            Path folder = save == null ? null : save.resolve(variant.name());
+            if (folder != null) {
+                io.mnist.api.spi.FileWriteException.writing(folder,
+                        () -> java.nio.file.Files.createDirectories(folder));
+            }
             for (int i = 0; i < test.size(); i++) {
                 byte[] png = variant.png(test, i);
                 if (folder != null) {
-                    java.nio.file.Files.write(folder.resolve(String.format(java.util.Locale.ROOT,
-                            "test%05d-label%d.png", i, test.label(i))), png);
+                    Path file = folder.resolve(String.format(java.util.Locale.ROOT, "test%05d-label%d.png", i,
+                            test.label(i)));
+                    io.mnist.api.spi.FileWriteException.writing(file, () -> java.nio.file.Files.write(file, png));
                 }
                 try {
                     images.add(classifier.preprocessor().preprocess(ImageDecoder.decode(png)));

@@ -12,6 +12,7 @@ import io.mnist.api.model.ModelFileException;
 import io.mnist.api.spi.DigitBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,9 +115,31 @@ public final class MnistCli {
             // picocli passes on Errors (out of memory, a native library that cannot link); they are internal too.
             code = report(e, err, verbose);
         }
+        // PrintWriter keeps write errors to itself: a table printed into a full disk (predict --format csv > file)
+        // would end silently with exit 0.
+        String target = out == stdout ? standardOutput() : null;
+        // A pipe whose reader stopped (| head) is the reader's choice, as SIGPIPE is for other programs.
+        if (out.checkError() && (target == null || !target.startsWith("pipe:"))) {
+            err.println("mnist: the output could not be written" + (target == null ? "" : " to " + target)
+                    + " (the disk may be full, or the reading end closed); what was written is incomplete. Free some"
+                    + " space, or send the output to another place.");
+            code = Math.max(code, EXIT_USAGE);
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The process's standard output, once {@link #main} has wrapped it. */
+    private static volatile PrintWriter stdout;
+
+    /** Where standard output goes ({@code /dev/full}, a file), where the system says; else "standard output". */
+    private static String standardOutput() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return "standard output";
+        }
     }
 
     /**
@@ -186,7 +209,8 @@ public final class MnistCli {
     }
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        stdout = new PrintWriter(System.out, true);
+        System.exit(run(stdout, new PrintWriter(System.err, true), args));
     }
 
     /** A one-line reason for a failure, with what to do where the exception does not say it. */
@@ -194,6 +218,10 @@ public final class MnistCli {
         if (e instanceof NoSuchFileException n) {
             return n.getFile() + ": no such file. Check the path (relative paths start from "
                     + Path.of("").toAbsolutePath() + ").";
+        }
+        if (e instanceof IOException && !(e instanceof java.nio.file.FileSystemException) && e.getMessage() != null
+                && e.getMessage().contains("No space left on device")) {
+            return e.getMessage() + ": a disk is full. Free some space, or write to another place.";
         }
         if (exitCode(e) == EXIT_USAGE && e.getMessage() != null) {
             return e.getMessage();

@@ -17,7 +17,8 @@ final class OutputDir {
             throw new java.nio.file.FileSystemException(dir.toString(), null, "--output-dir names a file, not a"
                     + " folder; choose a folder for pictures and tables");
         }
-        return Files.createDirectories(dir);
+        io.mnist.api.spi.FileWriteException.writing(dir, () -> Files.createDirectories(dir));
+        return dir;
     }
 
     /** A file in the folder. */

@@ -67,9 +67,11 @@ final class Pictures {
             throw new java.nio.file.FileSystemException(file.toString(), null, "it is a folder; give a file name"
                     + " ending in .png, e.g. " + file.resolve("picture.png"));
         }
-        try (java.io.OutputStream stream = java.nio.file.Files.newOutputStream(file)) {
-            ImageIO.write(image, "png", stream);
-        }
+        io.mnist.api.spi.FileWriteException.writing(file, () -> {
+            try (java.io.OutputStream stream = java.nio.file.Files.newOutputStream(file)) {
+                ImageIO.write(image, "png", stream);
+            }
+        });
     }
 
     /**

@@ -115,9 +115,12 @@ final class PredictCommand extends Subcommand {
     static List<Row> predict(DigitClassifier classifier, List<Path> paths, boolean number, boolean raw,
                              PrintWriter err) {
         List<Row> rows = new ArrayList<>();
-        for (String file : expand(paths)) {
+        for (Path path : expandPaths(paths)) {
+            String file = FileNames.display(path);
             try {
-                BufferedImage image = read(Path.of(file));
+                Path real = FileNames.recover(path);
+                file = FileNames.display(real);
+                BufferedImage image = read(real);
                 rows.add(number ? new Row(file, null, classifier.readNumber(image), null)
                         : new Row(file, raw ? classifier.predict(io.mnist.api.ImagePreprocessor.asIs().preprocess(image))
                         : classifier.predict(image), null, null));
@@ -131,9 +134,17 @@ final class PredictCommand extends Subcommand {
         return rows;
     }
 
-    /** Files as given, and each folder's images joined to the folder path as given, in name order. */
+    /** Files as given, and each folder's images joined to the folder path as given, in name order, as text. */
     static List<String> expand(List<Path> paths) {
-        List<String> files = new ArrayList<>();
+        return expandPaths(paths).stream().map(FileNames::display).toList();
+    }
+
+    /**
+     * Files as given, and each folder's images joined to the folder path as given, in name order. Listed paths are
+     * kept as paths: made again from their text, a name that is not valid UTF-8 would name no file.
+     */
+    static List<Path> expandPaths(List<Path> paths) {
+        List<Path> files = new ArrayList<>();
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
                 int before = files.size();
@@ -141,15 +152,16 @@ final class PredictCommand extends Subcommand {
                     list.filter(Files::isRegularFile)
                             .filter(f -> IMAGE_TYPES.stream().anyMatch(t -> f.getFileName().toString()
                                     .toLowerCase(Locale.ROOT).endsWith(t)))
-                            .map(f -> p.resolve(f.getFileName()).toString()).sorted().forEach(files::add);
+                            .map(f -> p.resolve(f.getFileName()))
+                            .sorted(java.util.Comparator.comparing(FileNames::display)).forEach(files::add);
                 } catch (IOException e) {
                     // read() reports the folder
                 }
                 if (files.size() == before) {
-                    files.add(p.toString()); // a folder without images gets an error row, not silence
+                    files.add(p); // a folder without images gets an error row, not silence
                 }
             } else {
-                files.add(p.toString());
+                files.add(p);
             }
         }
         return files;

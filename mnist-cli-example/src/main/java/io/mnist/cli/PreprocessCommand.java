@@ -39,7 +39,7 @@ final class PreprocessCommand extends Subcommand {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--output " + output + " is a"
                     + " folder; give the picture's file name, e.g. --output " + output.resolve("preprocessing.png"));
         }
-        List<String> files = PredictCommand.expand(paths);
+        List<Path> files = PredictCommand.expandPaths(paths);
         int rows = (files.size() + columns - 1) / columns;
         BufferedImage sheet = new BufferedImage(columns * (2 * TILE + 20), rows * (TILE + 22) + 30,
                 BufferedImage.TYPE_INT_RGB);
@@ -56,11 +56,16 @@ final class PreprocessCommand extends Subcommand {
         for (int i = 0; i < files.size(); i++) {
             int x = (i % columns) * (2 * TILE + 20) + 5;
             int y = 30 + (i / columns) * (TILE + 22);
-            Path file = Path.of(files.get(i));
-            g.setColor(Color.DARK_GRAY);
-            g.drawString(shorten(file.getFileName().toString()), x, y + TILE + 14);
+            Path file = files.get(i);
             try {
-                BufferedImage image = PredictCommand.read(file);
+                file = FileNames.recover(file);
+            } catch (IOException e) {
+                // read() below names it
+            }
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(shorten(FileNames.display(file.getFileName())), x, y + TILE + 14);
+            try {
+                BufferedImage image = PredictCommand.read(FileNames.recover(file));
                 drawChecked(g, x, y);
                 double scale = Math.min((double) TILE / image.getWidth(), (double) TILE / image.getHeight());
                 int w = (int) Math.round(image.getWidth() * scale);
@@ -70,14 +75,15 @@ final class PreprocessCommand extends Subcommand {
                 Pictures.draw(g, digit, x + TILE + 8, y, TILE / DigitImage.SIZE, false);
             } catch (IOException | IllegalArgumentException e) {
                 failed++;
-                err().println("mnist: " + file + ": " + e.getMessage());
+                err().println("mnist: " + FileNames.display(file) + ": " + e.getMessage());
                 g.setColor(new Color(180, 0, 0));
                 g.drawString("cannot use: " + shorten(String.valueOf(e.getMessage())), x + TILE + 8, y + TILE / 2);
             }
         }
         g.dispose();
         if (output.getParent() != null) {
-            java.nio.file.Files.createDirectories(output.getParent());
+            io.mnist.api.spi.FileWriteException.writing(output,
+                    () -> java.nio.file.Files.createDirectories(output.getParent()));
         }
         Pictures.writePng(sheet, output);
         out().println("Wrote " + output);

@@ -261,6 +261,6 @@ final class TrainCommand extends Subcommand {
             sb.append(String.format(java.util.Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.3f%n", r.epoch(), r.trainLoss(),
                     r.trainAccuracy(), r.testLoss(), r.testAccuracy(), r.seconds()));
         }
-        Files.writeString(csv, sb.toString());
+        io.mnist.api.spi.FileWriteException.writing(csv, () -> Files.writeString(csv, sb.toString()));
     }
 }

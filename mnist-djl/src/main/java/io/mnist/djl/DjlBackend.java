@@ -46,11 +46,14 @@ public final class DjlBackend implements DigitBackend {
 
     @Override
     public DigitClassifier load(ModelArchive archive) throws ModelFileException {
+        // Started before the weights are read: an engine that cannot start is not a model file that does not fit.
+        DjlEngine.get();
         return DjlClassifier.load(archive);
     }
 
     @Override
     public DigitClassifier fromWeights(ModelInfo info, NetworkWeights weights) {
+        DjlEngine.get();
         return DjlClassifier.fromWeights(info, weights);
     }
 
@@ -68,5 +71,11 @@ public final class DjlBackend implements DigitBackend {
             NDArray b = manager.randomUniform(-1, 1, new Shape(size, size));
             return MatmulPeak.measure(size, repetitions, () -> a.matMul(b).close());
         }
+    }
+
+    /** libtorch's libraries and DJL's JNI library, as DJL unpacks them into its cache. */
+    @Override
+    public java.util.List<io.mnist.api.spi.UnpackedNatives.Library> unpackedNatives() throws java.io.IOException {
+        return DjlEngine.natives();
     }
 }

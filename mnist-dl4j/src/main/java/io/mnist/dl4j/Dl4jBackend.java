@@ -72,4 +72,10 @@ public final class Dl4jBackend implements DigitBackend {
             return MatmulPeak.measure(size, repetitions, () -> a.mmul(b, c));
         }
     }
+
+    /** ND4J's, OpenBLAS's and JavaCPP's libraries for this platform, as JavaCPP unpacks them into its cache. */
+    @Override
+    public java.util.List<io.mnist.api.spi.UnpackedNatives.Library> unpackedNatives() throws java.io.IOException {
+        return Dl4jRuntime.natives();
+    }
 }

@@ -3,7 +3,16 @@ package io.mnist.dl4j;
 import com.sun.jna.Function;
 import io.mnist.api.spi.BuildProperties;
 import io.mnist.api.spi.EngineLogs;
+import io.mnist.api.spi.UnpackedNatives;
+import java.io.IOException;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -115,6 +124,45 @@ final class Dl4jRuntime {
             default -> arch;
         };
         return osName + "-" + archName;
+    }
+
+    /**
+     * The native libraries JavaCPP unpacks for ND4J on this platform: every library in the jars that hold ND4J's
+     * bindings, OpenBLAS and JavaCPP's own for this platform, each at {@code CACHE/JAR-FILE-NAME/ENTRY} as JavaCPP
+     * keeps them. (JavaCPP itself unpacks again a file whose size or time differs from its entry's, so a library cut
+     * short repairs itself here; {@code mnist doctor} also compares digests.) Starts nothing.
+     *
+     * @throws IOException if a jar cannot be read
+     */
+    static List<UnpackedNatives.Library> natives() throws IOException {
+        Path cache = Path.of(System.getProperty("org.bytedeco.javacpp.cachedir",
+                Path.of(System.getProperty("user.home"), ".javacpp", "cache").toString()));
+        String extension = System.getProperty(EXTENSION_PROPERTY,
+                Dl4jRuntime.class.getResource(ONEDNN_NATIVES) != null ? "-onednn" : "");
+        List<UnpackedNatives.Library> libraries = new ArrayList<>();
+        for (String folder : List.of("/org/nd4j/linalg/cpu/nativecpu/bindings/" + platform() + extension + "/",
+                "/org/bytedeco/openblas/" + platform() + "/", "/org/bytedeco/javacpp/" + platform() + "/")) {
+            URL url = Dl4jRuntime.class.getResource(folder);
+            if (url == null || !"jar".equals(url.getProtocol())) {
+                continue;
+            }
+            JarURLConnection connection = (JarURLConnection) url.openConnection();
+            connection.setUseCaches(false);
+            URL jarUrl = connection.getJarFileURL();
+            String jarName = jarUrl.getPath().substring(jarUrl.getPath().lastIndexOf('/') + 1);
+            try (JarFile jar = connection.getJarFile()) {
+                for (JarEntry entry : java.util.Collections.list(jar.entries())) {
+                    String name = entry.getName();
+                    String file = name.substring(name.lastIndexOf('/') + 1);
+                    if (!entry.isDirectory() && name.startsWith(folder.substring(1))
+                            && (file.contains(".so") || file.endsWith(".dylib") || file.endsWith(".dll"))) {
+                        libraries.add(new UnpackedNatives.Library(cache.resolve(jarName).resolve(name),
+                                new URL("jar:" + jarUrl + "!/" + name)));
+                    }
+                }
+            }
+        }
+        return libraries;
     }
 
     /** The C library's value of an environment variable, or null. */

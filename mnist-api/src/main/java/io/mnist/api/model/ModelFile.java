@@ -57,7 +57,9 @@ public final class ModelFile {
      * @param entries weight entries by name (must not include {@code manifest.json}); the detector of
      *                {@code info}, if any, is added as {@value NotADigitDetector#ENTRY}
      * @return the manifest written
-     * @throws IOException if it cannot be written; an existing file at {@code path} is then left as it was
+     * @throws IOException if it cannot be written (a {@link io.mnist.api.spi.FileWriteException} naming the path,
+     *                     why and what to do, for a full disk or a failing write); an existing file at {@code path}
+     *                     is then left as it was
      */
     public static ModelManifest write(Path path, ModelInfo info, Map<String, byte[]> entries) throws IOException {
         return write(path, info, entries, Provenance.current());
@@ -74,7 +76,9 @@ public final class ModelFile {
      * @param entries    weight entries by name (must not include {@code manifest.json} or the detector's entry)
      * @param provenance where and when the weights were written
      * @return the manifest written
-     * @throws IOException if it cannot be written; an existing file at {@code path} is then left as it was
+     * @throws IOException if it cannot be written (a {@link io.mnist.api.spi.FileWriteException} naming the path,
+     *                     why and what to do, for a full disk or a failing write); an existing file at {@code path}
+     *                     is then left as it was
      */
     public static ModelManifest write(Path path, ModelInfo info, Map<String, byte[]> entries, Provenance provenance)
             throws IOException {
@@ -97,6 +101,13 @@ public final class ModelFile {
         // The move below replaces whatever is at the path: a FIFO or a device (save to /dev/full, as root) would
         // become a regular file. Refuse those, a folder and a path under a file, naming the path.
         checkWritable(path);
+        // A full disk or a failing write says "No space left on device" and nothing more: name the file.
+        Map<String, byte[]> all = entries;
+        io.mnist.api.spi.FileWriteException.writing(path, () -> writeZip(path, manifest, all));
+        return manifest;
+    }
+
+    private static void writeZip(Path path, ModelManifest manifest, Map<String, byte[]> entries) throws IOException {
         Path target = path.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
@@ -126,7 +137,6 @@ public final class ModelFile {
             Files.deleteIfExists(temp);
             PENDING.remove(temp);
         }
-        return manifest;
     }
 
     /**

@@ -85,18 +85,20 @@ public final class OnnxExport {
         // The move below replaces whatever is at the path: a FIFO or a device (./mnist export --onnx /dev/full, as
         // root) would become a regular file. Refuse those, a folder and a path under a file, naming the path.
         io.mnist.api.model.ModelFile.checkWritable(path);
-        Path target = path.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                out.write(bytes);
+        io.mnist.api.spi.FileWriteException.writing(path, () -> {
+            Path target = path.toAbsolutePath();
+            Path dir = target.getParent();
+            Files.createDirectories(dir);
+            Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            try {
+                try (OutputStream out = Files.newOutputStream(temp)) {
+                    out.write(bytes);
+                }
+                io.mnist.api.internal.AtomicFiles.publish(temp, target);
+            } finally {
+                Files.deleteIfExists(temp);
             }
-            io.mnist.api.internal.AtomicFiles.publish(temp, target);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        });
     }
 
     /**

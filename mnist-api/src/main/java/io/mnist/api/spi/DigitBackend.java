@@ -80,4 +80,15 @@ public interface DigitBackend {
         MatmulPeak.check(size, repetitions);
         return OptionalDouble.empty();
     }
+
+    /**
+     * The native libraries this backend's engine has unpacked into its cache, with the jar entries they came from,
+     * for {@code mnist doctor} to {@linkplain UnpackedNatives#check check}; must not start the engine. Empty (the
+     * default) for an engine that unpacks nothing or keeps nothing between runs.
+     *
+     * @throws java.io.IOException if the engine's jars cannot be read
+     */
+    default java.util.List<UnpackedNatives.Library> unpackedNatives() throws java.io.IOException {
+        return java.util.List.of();
+    }
 }

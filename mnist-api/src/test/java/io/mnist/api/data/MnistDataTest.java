@@ -92,6 +92,32 @@ class MnistDataTest {
     }
 
     @Test
+    void aCacheThatCannotTakeALockButHoldsTheFourFilesIsRead() throws IOException {
+        // A read-only cache (shared, packaged) cannot take .lock. Tests run as root, whom a read-only mode does not
+        // stop: a folder named .lock makes creating the lock file fail the same way.
+        Path cache = MnistData.defaults().directory();
+        Path readOnly = Files.createDirectory(dir.resolve("read-only-cache"));
+        for (MnistData.File f : MnistData.File.values()) {
+            Files.createSymbolicLink(readOnly.resolve(f.fileName()), cache.resolve(f.fileName()));
+        }
+        Files.createDirectory(readOnly.resolve(".lock"));
+        MnistDataset test = new MnistData(null, readOnly, dir.resolve("no-npm").toString()).testSet();
+        assertThat(test.size()).isEqualTo(10_000);
+        assertThat(test.label(0)).isEqualTo(7);
+    }
+
+    @Test
+    void aCacheThatCannotBeCreatedIsNamedWithWhatToDo() throws IOException {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "x");
+        Path cache = file.resolve("mnist");
+        assertThatThrownBy(() -> new MnistData(null, cache, dir.resolve("no-npm").toString()).testSet())
+                .isInstanceOf(MnistDataException.class)
+                .hasMessageContaining("Cannot prepare the MNIST cache: " + cache + ": cannot be written: a part of"
+                        + " the path is a file, not a folder")
+                .hasMessageContaining("MNIST_DATA_DIR").hasMessageContaining("-Dmnist.cache.dir");
+    }
+
+    @Test
     void aDataDirectoryWithoutTheFilesSaysWhatIsMissing() throws IOException {
         Path empty = Files.createDirectory(dir.resolve("empty"));
         assertThatThrownBy(() -> new MnistData(empty, dir.resolve("cache"), "npm").trainSet())
