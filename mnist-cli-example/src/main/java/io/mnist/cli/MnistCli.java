@@ -224,7 +224,8 @@ public final class MnistCli {
             return e.getMessage() + ": a disk is full. Free some space, or write to another place.";
         }
         if (exitCode(e) == EXIT_USAGE && e.getMessage() != null) {
-            return e.getMessage();
+            // The library marks its messages "[mnist] " for logs; the command line already says "mnist: ".
+            return e.getMessage().startsWith("[mnist] ") ? e.getMessage().substring(8) : e.getMessage();
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();
     }

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
  * no digit gets an error row and a message on stderr; the others go on, and the exit code says that some failed.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Recognise the digit in each image (PNG, JPEG, BMP, GIF); folders are read in name order.")
+        description = "Recognise the digit in each image (PNG, JPEG, BMP, GIF, TIFF, WebP); folders are read in name order.")
 final class PredictCommand extends Subcommand {
     /** File name endings read from folders. */
     static final List<String> IMAGE_TYPES = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp");

@@ -26,8 +26,9 @@ final class ProgressListener implements TrainingListener {
     @Override
     public void onTrainingStart(TrainingStarted e) {
         TrainingConfig c = e.config();
-        out.printf("Training on %s: %,d images per epoch, %d epochs of %d batches of %d, %s lr %s%s, seed %d%s;"
-                        + " %,d parameters%n", e.backend(), e.trainImages(), c.epochs(), e.batchesPerEpoch(),
+        out.printf("Training on %s: %,d images per epoch, %d epoch%s of %d batches of %d, %s lr %s%s, seed %d%s;"
+                        + " %,d parameters%n", e.backend(), e.trainImages(), c.epochs(), c.epochs() == 1 ? "" : "s",
+                e.batchesPerEpoch(),
                 c.batchSize(), c.optimizer(), c.learningRate(),
                 c.learningRateDecay() == 1 ? "" : " x " + c.learningRateDecay() + " per epoch", c.seed(),
                 c.augmentation().isNone() ? "" : ", augmented", e.parameterCount());

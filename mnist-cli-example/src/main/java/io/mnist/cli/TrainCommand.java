@@ -197,8 +197,9 @@ final class TrainCommand extends Subcommand {
         Path curves = dir.resolve("curves.png");
         Charts.curves(curves, model.info().backend() + ", " + train.size() + " images", model.info().history());
         if (out != null) {
-            out.printf("Test accuracy %.4f after %d epochs, %.1f s in all.%nModel: %s%nHistory: %s%nCurves: %s%n",
-                    model.info().testAccuracy(), config.epochs(), seconds, file, csv, curves);
+            out.printf("Test accuracy %.4f after %d epoch%s, %.1f s in all.%nModel: %s%nHistory: %s%nCurves: %s%n",
+                    model.info().testAccuracy(), config.epochs(), config.epochs() == 1 ? "" : "s", seconds, file, csv,
+                    curves);
             out.flush();
         }
         return new Result(model, file, csv, curves, seconds, train.size());
