@@ -25,8 +25,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * read back through the decoder and the preprocessing.
  */
 class RealImagesTest {
-    /** The first test digits scored as images; the whole 10,000 are in BENCHMARKS.md. */
-    static final int SLICE = 1000;
+    /**
+     * The test digits scored as images: all 10,000, as the criterion reads (0.2 points of the tensors; at least 93%
+     * at 8x8). Slices do not stand for the whole: with the session 9 model the first 1,000 and 2,000 put 4x upscaled
+     * 0.30 points below the tensors (0.07 on the whole), and the first 5,000 put 8x8 at 92.06% (93.64% on the whole).
+     */
+    static final int SLICE = 10_000;
     private static final Pattern LABEL = Pattern.compile("-label(\\d)\\.[A-Za-z]+$");
     private static final Pattern NUMBER = Pattern.compile("-number(\\d+)\\.[A-Za-z]+$");
 

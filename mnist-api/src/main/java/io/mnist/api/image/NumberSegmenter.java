@@ -87,6 +87,7 @@ public final class NumberSegmenter {
         points.addAll(penDots(ink, groups, rowHeight));
         points.sort(Comparator.comparingInt(p -> p.x));
         mergeSmallPieces(groups, rowHeight);
+        dropMarks(groups, rowHeight);
         // A digit's usual width in this row; narrow ones (a 1) do not count, or every 0 would look like two digits.
         int[] widths = groups.stream().map(InkImage::bounds).filter(b -> b.width >= 0.45 * b.height)
                 .mapToInt(b -> b.width).sorted().toArray();
@@ -252,6 +253,17 @@ public final class NumberSegmenter {
      * Joins each group much shorter than the row (a lifted stroke, the bar of a 5 or a 7) to its nearest
      * neighbour: a digit spans most of the row's height, a piece of one does not.
      */
+    /**
+     * Takes out the groups less tall than {@value #PIECE_HEIGHT} of the row that no digit took in: a dot or a dash
+     * before or after the number, a minus sign, a mark far from every digit. Read as digits they added one at 99%
+     * ("1234" and a full stop read "12340"). The tallest group always stays.
+     */
+    private static void dropMarks(List<List<InkImage.Component>> groups, int rowHeight) {
+        if (groups.size() > 1) {
+            groups.removeIf(g -> InkImage.bounds(g).height < PIECE_HEIGHT * rowHeight);
+        }
+    }
+
     private static void mergeSmallPieces(List<List<InkImage.Component>> groups, int rowHeight) {
         boolean merged = true;
         while (merged && groups.size() > 1) {
