@@ -3,7 +3,6 @@ package io.mnist.djl;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.mnist.api.ModelInfo;
 import io.mnist.api.NetworkWeights;
 import io.mnist.api.model.CorruptModelFileException;
@@ -15,7 +14,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,15 +53,10 @@ final class DjlClassifier extends AbstractDigitClassifier {
         try {
             DjlNetwork network = new DjlNetwork(info.network());
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
-                network.block().loadParameters(manager, in);
+                network.loadParameters(manager, in);
                 if (in.read() != -1) {
                     throw new MalformedModelException("trailing bytes after the parameters");
                 }
-            }
-            List<Shape> expected = network.expectedShapes();
-            List<Shape> actual = network.parameterShapes();
-            if (!expected.equals(actual)) {
-                throw new MalformedModelException("parameter shapes " + actual + ", the network needs " + expected);
             }
             network.block().getParameters().values().forEach(p -> p.getArray().setRequiresGradient(false));
             return new DjlClassifier(info, manager, network);
@@ -96,7 +89,7 @@ final class DjlClassifier extends AbstractDigitClassifier {
     static byte[] parameters(DjlNetwork network) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(5 << 20);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            network.block().saveParameters(out);
+            network.saveParameters(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

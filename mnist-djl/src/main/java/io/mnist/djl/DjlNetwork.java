@@ -1,5 +1,6 @@
 package io.mnist.djl;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -18,10 +19,17 @@ import ai.djl.nn.pooling.Pool;
 import io.mnist.api.DigitImage;
 import io.mnist.api.NetworkSpec;
 import io.mnist.api.NetworkWeights;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -29,10 +37,19 @@ import java.util.function.Function;
  *
  * <p>The block takes {@code (N, 784)} pixels and returns logits {@code (N, classes)}; softmax is applied at
  * inference, and the loss works from logits, which is the numerically stable form of Keras' softmax +
- * cross-entropy. Images run NCHW, as PyTorch's kernels want; the flatten goes through NHWC so that the dense weights
- * keep the spec's channels-last order. Conv weights are {@code (out, in, kh, kw)} and dense weights
- * {@code (out, in)} in DJL: both transposed explicitly on import and export. Batch normalisation runs over axis 1,
- * the channels in NCHW and the units of a flat input, which is the spec's last axis either way.
+ * cross-entropy. Images run NCHW, as PyTorch's kernels want. Conv weights are {@code (out, in, kh, kw)} and dense
+ * weights {@code (out, in)} in DJL: both transposed explicitly on import and export. Batch normalisation runs over
+ * axis 1, the channels in NCHW and the units of a flat input, which is the spec's last axis either way.
+ *
+ * <p>The flatten of an image is a plain reshape, so its features come in NCHW order (channel, row, column), not the
+ * spec's (row, column, channel); the parameters that run along those features, the first dense layer's input axis
+ * and any batch normalisation between the flatten and it, are kept in the engine in that channel-major order and
+ * reordered whenever weights enter or leave: {@link #setWeights}, {@link #weights} and the parameter stream of
+ * {@link #loadParameters} and {@link #saveParameters}, which keeps the spec's order so that model files do not
+ * change. Flattening through a transpose to channels-last instead (as this class did until November 2026) hands
+ * the pooling before it a channels-last gradient; libtorch 2.7.1's max pooling backward then computes in
+ * channels-last and copies its zeroed NCHW gradient input and its indices to that layout and the result back, about
+ * 9 ms of a 111 ms training step of the seed network (BENCHMARKS.md).
  *
  * <p>{@code VALID} windows use the engine's blocks unchanged, so the bundled and older model files keep their
  * parameter stream. {@code SAME} padding follows TensorFlow's rule, which may put one more row or column after than
@@ -48,6 +65,10 @@ final class DjlNetwork {
     private final SequentialBlock block;
     /** The blocks holding parameters (conv, dense and batch normalisation), by their layer's index in the spec. */
     private final Map<Integer, Block> parameterised = new HashMap<>();
+    /** The image the flatten flattens, {@code [height, width, channels]}, or null if no flatten sees an image. */
+    private int[] flattened;
+    /** The layers whose parameters run along the flattened features, in channel-major order in the engine. */
+    private final Set<Integer> channelMajor = new HashSet<>();
 
     /**
      * @throws IllegalArgumentException if the spec holds a layer kind this backend does not know
@@ -58,6 +79,7 @@ final class DjlNetwork {
         block.add(LambdaBlock.singleton(x -> x.reshape(-1, 1, DigitImage.SIZE, DigitImage.SIZE), "to_nchw"));
         List<NetworkSpec.Layer> layers = spec.layers();
         List<int[]> inputs = spec.inputShapes();
+        boolean featuresChannelMajor = false;
         for (int i = 0; i < layers.size(); i++) {
             NetworkSpec.Layer layer = layers.get(i);
             int[] in = inputs.get(i);
@@ -69,6 +91,9 @@ final class DjlNetwork {
             } else if (layer instanceof NetworkSpec.AveragePool p) {
                 addPool(false, p.poolHeight(), p.poolWidth(), p.strideHeight(), p.strideWidth(), p.padding(), in);
             } else if (layer instanceof NetworkSpec.BatchNorm b) {
+                if (featuresChannelMajor) {
+                    channelMajor.add(i);
+                }
                 // DJL's momentum is the weight of the old moving value (it hands PyTorch 1 - momentum), as in Keras.
                 BatchNorm norm = BatchNorm.builder().optAxis(1).optEpsilon((float) b.epsilon())
                         .optMomentum((float) b.momentum()).build();
@@ -77,10 +102,16 @@ final class DjlNetwork {
             } else if (layer instanceof NetworkSpec.Dropout d) {
                 block.add(Dropout.builder().optRate((float) d.rate()).build());
             } else if (layer instanceof NetworkSpec.Flatten) {
-                block.add(LambdaBlock.singleton(x -> x.getShape().dimension() == 4
-                        ? x.transpose(0, 2, 3, 1).reshape(x.getShape().get(0), -1)
-                        : x.reshape(x.getShape().get(0), -1), "flatten_nhwc"));
+                if (in.length == 3) {
+                    flattened = in;
+                    featuresChannelMajor = true;
+                }
+                block.add(LambdaBlock.singleton(x -> x.reshape(x.getShape().get(0), -1), "flatten_nchw"));
             } else if (layer instanceof NetworkSpec.Dense d) {
+                if (featuresChannelMajor) {
+                    channelMajor.add(i);
+                    featuresChannelMajor = false;
+                }
                 Linear dense = Linear.builder().setUnits(d.units()).build();
                 block.add(dense);
                 parameterised.put(i, dense);
@@ -191,15 +222,15 @@ final class DjlNetwork {
         }
         for (NetworkWeights.Tensor t : weights.tensors()) {
             NDArray array = parameter(t.name()).getArray();
-            if (!isWeight(t.name())) {
-                array.set(t.values());
-                continue;
+            float[] values = t.values();
+            if (isWeight(t.name())) {
+                try (NDManager sub = array.getManager().newSubManager()) {
+                    NDArray neutral = sub.create(values, shape(t.shape()));
+                    NDArray engine = t.shape().length == 4 ? neutral.transpose(3, 2, 0, 1) : neutral.transpose(1, 0);
+                    values = engine.toType(DataType.FLOAT32, false).toFloatArray();
+                }
             }
-            try (NDManager sub = array.getManager().newSubManager()) {
-                NDArray neutral = sub.create(t.values(), shape(t.shape()));
-                NDArray engine = t.shape().length == 4 ? neutral.transpose(3, 2, 0, 1) : neutral.transpose(1, 0);
-                array.set(engine.toType(DataType.FLOAT32, false).toFloatArray());
-            }
+            array.set(isChannelMajor(t.name()) ? reorder(values, true) : values);
         }
     }
 
@@ -208,18 +239,111 @@ final class DjlNetwork {
         List<NetworkWeights.Tensor> out = new ArrayList<>();
         for (NetworkWeights.Tensor t : NetworkWeights.shapes(spec)) {
             NDArray array = parameter(t.name()).getArray();
-            if (!isWeight(t.name())) {
-                out.add(new NetworkWeights.Tensor(t.name(), t.shape(), array.toFloatArray()));
-                continue;
+            float[] values = array.toFloatArray();
+            if (isChannelMajor(t.name())) {
+                values = reorder(values, false);
             }
-            try (NDManager sub = array.getManager().newSubManager()) {
-                NDArray engine = array.duplicate();
-                engine.attach(sub);
-                NDArray neutral = t.shape().length == 4 ? engine.transpose(2, 3, 1, 0) : engine.transpose(1, 0);
-                out.add(new NetworkWeights.Tensor(t.name(), t.shape(), neutral.toFloatArray()));
+            if (isWeight(t.name())) {
+                try (NDManager sub = array.getManager().newSubManager()) {
+                    NDArray engine = sub.create(values, array.getShape());
+                    NDArray neutral = t.shape().length == 4 ? engine.transpose(2, 3, 1, 0) : engine.transpose(1, 0);
+                    values = neutral.toFloatArray();
+                }
             }
+            out.add(new NetworkWeights.Tensor(t.name(), t.shape(), values));
         }
         return new NetworkWeights(spec, out);
+    }
+
+    /**
+     * Reads DJL's parameter stream, as {@link #saveParameters} writes it, into this block (which must not be
+     * initialised) and checks the shapes against the spec.
+     *
+     * @throws MalformedModelException if the stream does not hold this spec's parameters
+     */
+    void loadParameters(NDManager manager, DataInputStream in) throws IOException, MalformedModelException {
+        block.loadParameters(manager, in);
+        List<Shape> expected = expectedShapes();
+        List<Shape> actual = parameterShapes();
+        if (!expected.equals(actual)) {
+            throw new MalformedModelException("parameter shapes " + actual + ", the network needs " + expected);
+        }
+        for (String name : channelMajorTensors()) {
+            NDArray array = parameter(name).getArray();
+            array.set(reorder(array.toFloatArray(), true));
+        }
+    }
+
+    /**
+     * Writes DJL's parameter stream with the flattened features in the spec's order, as model files have always
+     * held them: the block's own stream is loaded into a copy of the network, whose channel-major tensors are put
+     * back in that order before it is written. Only reads this block, so predictions may run meanwhile.
+     */
+    void saveParameters(DataOutputStream out) throws IOException {
+        if (channelMajor.isEmpty()) {
+            block.saveParameters(out);
+            return;
+        }
+        ByteArrayOutputStream engineOrder = new ByteArrayOutputStream(5 << 20);
+        try (DataOutputStream stream = new DataOutputStream(engineOrder)) {
+            block.saveParameters(stream);
+        }
+        try (NDManager scratch = DjlEngine.get().newBaseManager()) {
+            DjlNetwork copy = new DjlNetwork(spec);
+            copy.block.loadParameters(scratch,
+                    new DataInputStream(new ByteArrayInputStream(engineOrder.toByteArray())));
+            for (String name : channelMajorTensors()) {
+                NDArray array = copy.parameter(name).getArray();
+                array.set(reorder(array.toFloatArray(), false));
+            }
+            copy.block.saveParameters(out);
+        } catch (MalformedModelException e) {
+            throw new IllegalStateException("The block's own parameter stream did not load back", e);
+        }
+    }
+
+    /** The neutral names of the tensors the engine holds with the flattened features channel-major. */
+    private List<String> channelMajorTensors() {
+        return NetworkWeights.shapes(spec).stream().map(NetworkWeights.Tensor::name).filter(this::isChannelMajor)
+                .toList();
+    }
+
+    /**
+     * Whether the engine holds tensor {@code name} ({@code layer.part}) with the flattened features channel-major:
+     * every tensor of a batch normalisation between the flatten and the first dense layer, and that layer's weight.
+     */
+    private boolean isChannelMajor(String name) {
+        int layer = Integer.parseInt(name.substring(0, name.indexOf('.')));
+        return channelMajor.contains(layer)
+                && (spec.layers().get(layer) instanceof NetworkSpec.BatchNorm || isWeight(name));
+    }
+
+    /**
+     * Reorders the last axis of {@code values}, rows of the flattened features as the engine lays out a tensor
+     * (one row for a batch normalisation's, one per unit for the dense weight), from the spec's row, column, channel
+     * order to the engine's channel, row, column order ({@code toEngine}) or back.
+     */
+    private float[] reorder(float[] values, boolean toEngine) {
+        int height = flattened[0];
+        int width = flattened[1];
+        int channels = flattened[2];
+        float[] out = new float[values.length];
+        for (int row = 0; row < values.length; row += height * width * channels) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    for (int c = 0; c < channels; c++) {
+                        int specOrder = row + (y * width + x) * channels + c;
+                        int engineOrder = row + (c * height + y) * width + x;
+                        if (toEngine) {
+                            out[engineOrder] = values[specOrder];
+                        } else {
+                            out[specOrder] = values[engineOrder];
+                        }
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static boolean isWeight(String tensor) {

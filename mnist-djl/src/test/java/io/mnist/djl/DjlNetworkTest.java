@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.mnist.api.DigitImage;
+import io.mnist.api.ModelInfo;
 import io.mnist.api.NetworkSpec;
 import io.mnist.api.NetworkSpec.Activation;
 import io.mnist.api.NetworkSpec.AveragePool;
@@ -22,6 +23,8 @@ import io.mnist.api.contract.NetworkShapesContract;
 import io.mnist.api.contract.ReferenceNetwork;
 import io.mnist.api.data.MnistData;
 import io.mnist.api.data.MnistDataset;
+import io.mnist.api.model.ModelArchive;
+import io.mnist.api.model.ModelFile;
 import java.io.IOException;
 import java.util.List;
 import java.util.stream.Stream;
@@ -61,6 +64,82 @@ class DjlNetworkTest {
             network.initialize(manager);
             assertThat(network.parameterCount()).isEqualTo(spec.parameterCount());
             assertThat(network.parameterShapes()).isEqualTo(network.expectedShapes());
+        }
+    }
+
+    /**
+     * The engine flattens images in its own channel-major order and holds the first dense layer's weight (and any
+     * batch normalisation before it) reordered to match, but model files keep the spec's order: the bundled model's
+     * parameter stream is written back byte for byte, whether straight from the loaded classifier or after its
+     * weights went out to the neutral layout and back in; and the loaded network computes what the reference
+     * computes from those neutral weights.
+     */
+    @Test
+    void theBundledModelsParameterStreamIsWrittenBackUnchanged() throws Exception {
+        ModelArchive archive = ModelFile.read(new DjlBackend().pretrainedModel().orElseThrow(), "bundled");
+        byte[] stream = archive.entry(DjlClassifier.PARAMETERS);
+        ModelInfo info = archive.manifest().model();
+        MnistDataset images = MnistData.test().first(20);
+        float[] pixels = new float[images.size() * DigitImage.PIXELS];
+        for (int i = 0; i < images.size(); i++) {
+            images.copyPixels(i, pixels, i * DigitImage.PIXELS);
+        }
+        try (DjlClassifier loaded = DjlClassifier.load(archive)) {
+            assertThat(loaded.fileEntries().get(DjlClassifier.PARAMETERS)).as("re-saved as loaded").isEqualTo(stream);
+            NetworkWeights weights = loaded.exportWeights();
+            try (DjlClassifier rebuilt = DjlClassifier.fromWeights(info, weights)) {
+                assertThat(rebuilt.fileEntries().get(DjlClassifier.PARAMETERS))
+                        .as("saved after a trip through the neutral layout").isEqualTo(stream);
+            }
+            ReferenceNetwork reference = new ReferenceNetwork(weights);
+            float[] actual = loaded.probabilities(pixels, images.size());
+            for (int i = 0; i < images.size(); i++) {
+                double[] expected = reference.probabilities(images.image(i).pixels());
+                for (int c = 0; c < expected.length; c++) {
+                    assertThat((double) actual[i * expected.length + c]).as("image " + i + ", class " + c)
+                            .isCloseTo(expected[c], within(NetworkShapesContract.REFERENCE_TOLERANCE));
+                }
+            }
+        }
+    }
+
+    /**
+     * Batch normalisations between the flatten and the first dense layer hold their tensors in the engine's
+     * channel-major order too: random neutral weights of such a network come back out unchanged, survive the
+     * parameter stream, and the network computes what the reference computes from them.
+     */
+    @Test
+    void batchNormalisationAfterTheFlattenFollowsTheEnginesFeatureOrder() throws Exception {
+        NetworkSpec spec = new NetworkSpec(List.of(
+                new Conv2D(3, 3, 3, 2, 2, Padding.VALID, Activation.RELU),
+                new Flatten(),
+                new BatchNorm(1e-3, 0.9, Activation.TANH),
+                new NetworkSpec.Dropout(0.5),
+                new BatchNorm(1e-3, 0.9),
+                new Dense(7, Activation.RELU),
+                new Dense(10, Activation.SOFTMAX)), NetworkSpec.Initializer.GLOROT_UNIFORM);
+        NetworkWeights weights = NetworkShapesContract.randomWeights(spec, 11);
+        MnistDataset images = MnistData.test().first(20);
+        float[] pixels = new float[images.size() * DigitImage.PIXELS];
+        for (int i = 0; i < images.size(); i++) {
+            images.copyPixels(i, pixels, i * DigitImage.PIXELS);
+        }
+        ReferenceNetwork reference = new ReferenceNetwork(weights);
+        ModelInfo info = new ModelInfo(DjlBackend.NAME, DjlEngine.version(), spec, spec.parameterCount(), null,
+                List.of(), null, null);
+        try (DjlClassifier built = DjlClassifier.fromWeights(info, weights);
+             DjlClassifier reloaded = DjlClassifier.fromParameters(info,
+                     built.fileEntries().get(DjlClassifier.PARAMETERS))) {
+            assertThat(built.exportWeights()).isEqualTo(weights);
+            assertThat(reloaded.exportWeights()).isEqualTo(weights);
+            float[] actual = reloaded.probabilities(pixels, images.size());
+            for (int i = 0; i < images.size(); i++) {
+                double[] expected = reference.probabilities(images.image(i).pixels());
+                for (int c = 0; c < expected.length; c++) {
+                    assertThat((double) actual[i * expected.length + c]).as("image " + i + ", class " + c)
+                            .isCloseTo(expected[c], within(NetworkShapesContract.REFERENCE_TOLERANCE));
+                }
+            }
         }
     }
 
