@@ -175,6 +175,26 @@ class NumberReadingTest {
     }
 
     @Test
+    void aFullStopOrADashAfterTheNumberIsNoDigit() {
+        // A breaker's "1234" with a full stop far after it read "12340" at 99.7%, with a dash "12342".
+        for (boolean dash : new boolean[] {false, true}) {
+            BufferedImage twelve = draw(330, 160, g -> {
+                g.drawLine(40, 45, 60, 25);             // a 1
+                g.drawLine(60, 25, 60, 130);
+                g.drawArc(100, 25, 60, 55, 160, -200);  // a 2
+                g.drawLine(158, 62, 100, 130);
+                g.drawLine(100, 130, 165, 130);
+                if (dash) {
+                    g.drawLine(250, 100, 275, 100);
+                } else {
+                    g.fillOval(260, 122, 12, 12);
+                }
+            });
+            assertThat(clf.readNumber(twelve).text()).as(dash ? "with a dash" : "with a full stop").isEqualTo("12");
+        }
+    }
+
+    @Test
     void aStrokeThroughTheDigitsAddsNoDigit() {
         for (int rise : new int[] {0, 7, -7}) {
             BufferedImage struck = draw(260, 170, g -> {
