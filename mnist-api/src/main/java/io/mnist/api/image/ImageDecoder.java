@@ -150,7 +150,8 @@ public final class ImageDecoder {
                 if (width * height > limits.maxPixels()) {
                     throw new InvalidImageException(Kind.TOO_MANY_PIXELS, String.format(Locale.ROOT,
                             "The %s image declares %dx%d pixels (%.1f megapixels), over the limit of %.1f"
-                                    + " megapixels; scale it down, or raise ImageLimits.maxPixels",
+                                    + " megapixels; scale it down, or raise the limit (ImageLimits.withMaxPixels in"
+                                    + " Java; --max-megapixels of ./mnist serve)",
                             format, width, height, width * height / 1e6, limits.maxPixels() / 1e6));
                 }
                 ImageReadParam param = reader.getDefaultReadParam();
