@@ -154,17 +154,14 @@ def summarise(trace_path, batches, peak, title):
         print(f"    {name:60}{s / 1e3 / batches:8.2f}")
 
 
+def bench_module():
+    """scripts/bench-pytorch.py, whose network, images and matrix product peak this profile shares."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    return __import__("bench-pytorch")
+
+
 def matmul_peak(size=2048, repetitions=5):
-    import torch
-    a = torch.rand(size, size) * 2 - 1
-    b = torch.rand(size, size) * 2 - 1
-    torch.mm(a, b)
-    best = float("inf")
-    for _ in range(repetitions):
-        t = time.perf_counter()
-        torch.mm(a, b)
-        best = min(best, time.perf_counter() - t)
-    return 2 * size ** 3 / best / 1e9
+    return bench_module().matmul_gflops(size, repetitions)
 
 
 def profile_pytorch(batches, trace_out):
@@ -174,8 +171,7 @@ def profile_pytorch(batches, trace_out):
     import torch.nn.functional as F
     from torch.profiler import ProfilerActivity, profile, record_function
 
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    bench = __import__("bench-pytorch")
+    bench = bench_module()
     torch.set_num_threads(os.cpu_count())
     torch.manual_seed(42)
     warm = 10
