@@ -201,26 +201,21 @@ public final class NumberSegmenter {
     }
 
     /**
-     * The width of the pen the row's largest group was written with: its ink's area over half its outline, as
-     * {@link DigitFraming#strokeWidth} measures a digit.
+     * The width of the pen the row's largest stroke was written with, as {@link DigitFraming#strokeWidth} measures a
+     * digit (its ink's area over half its outline), on that stroke's own pixels.
      */
     private static double penWidth(InkImage ink, List<List<InkImage.Component>> groups) {
         InkImage.Component largest = groups.stream().flatMap(List::stream)
                 .max(Comparator.comparingInt(InkImage.Component::area)).orElseThrow();
         Rectangle b = largest.bounds();
-        long sides = 0;
-        for (int y = b.y; y < b.y + b.height; y++) {
-            for (int x = b.x; x < b.x + b.width; x++) {
-                if (ink.labelAt(x, y) != largest.id()) {
-                    continue;
-                }
-                sides += (x == 0 || ink.labelAt(x - 1, y) != largest.id() ? 1 : 0)
-                        + (x == ink.width() - 1 || ink.labelAt(x + 1, y) != largest.id() ? 1 : 0)
-                        + (y == 0 || ink.labelAt(x, y - 1) != largest.id() ? 1 : 0)
-                        + (y == ink.height() - 1 || ink.labelAt(x, y + 1) != largest.id() ? 1 : 0);
+        float[] mask = new float[b.width * b.height];
+        for (int y = 0; y < b.height; y++) {
+            for (int x = 0; x < b.width; x++) {
+                mask[y * b.width + x] = ink.labelAt(b.x + x, b.y + y) == largest.id() ? 1f : 0f;
             }
         }
-        return sides == 0 ? 1 : 2.0 * largest.area() / sides;
+        double width = DigitFraming.strokeWidth(new Plane(b.width, b.height, mask));
+        return width == 0 ? 1 : width;
     }
 
     /** The top and bottom (exclusive) of the groups as tall as a digit: where a row's digits stand. */
