@@ -370,7 +370,7 @@ public abstract class DigitBackendContract {
     /**
      * Native memory stays flat: resident memory, less what the JVM itself committed meanwhile (heap, metaspace, code
      * cache), grows by less than {@value #MAX_RSS_GROWTH_BYTES} bytes over {@link #memoryProbePredictions()}
-     * single predictions after a warm-up of a tenth as many. Everything else that stays resident (engine arrays,
+     * single predictions after a warm-up of half as many. Everything else that stays resident (engine arrays,
      * direct buffers, allocator arenas) counts. Run the test JVM with a fixed, pre-touched heap
      * ({@code -Xms4g -Xmx4g -XX:+AlwaysPreTouch}, as this project's surefire does): otherwise heap pages that become
      * resident inside an already committed heap would count as growth.
@@ -378,7 +378,9 @@ public abstract class DigitBackendContract {
     @Test
     void residentMemoryStaysFlatOverManySinglePredictions() throws IOException {
         int n = Integer.getInteger(MEMORY_PROBE_PROPERTY, memoryProbePredictions());
-        long[] before = memoryAfter(n / 10);
+        // A long warm-up: libtorch's native memory sometimes reached its plateau only after the first 10,000
+        // predictions (resident after warm-up 4,677-4,865 MB, after the run 4,835-4,882 MB in four CI runs).
+        long[] before = memoryAfter(n / 2);
         long[] after = memoryAfter(n);
         long growth = (after[0] - before[0]) - (after[1] - before[1]) - (after[2] - before[2]);
         System.out.printf("[contract] %s: resident %d MB (heap %d MB, JVM non-heap %d MB) after warm-up, %d MB (heap"
