@@ -145,7 +145,7 @@ public final class ImageDecoder {
                 long height = reader.getHeight(0);
                 if (width < 1 || height < 1) {
                     throw new InvalidImageException(Kind.DAMAGED, "The " + format + " image declares " + width + "x"
-                            + height + " pixels; the file is damaged");
+                            + height + " pixels, so its header is damaged; send an undamaged copy of the file");
                 }
                 if (width * height > limits.maxPixels()) {
                     throw new InvalidImageException(Kind.TOO_MANY_PIXELS, String.format(Locale.ROOT,
@@ -166,20 +166,18 @@ public final class ImageDecoder {
                             + " truncated (" + damage + "); send the whole file again");
                 }
                 return image;
-            } catch (IIOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 if (e instanceof InvalidImageException invalid) {
                     throw invalid;
                 }
-                // A decoder's own runtime failure ("data == null!", an index out of bounds) tells the user nothing.
-                String detail = e instanceof IIOException ? " (" + describe(e) + ")" : "";
                 throw new InvalidImageException(Kind.DAMAGED, "The " + format + " image cannot be decoded, it is"
-                        + " damaged or truncated" + detail + "; send the whole file again", e);
+                        + " damaged or truncated" + detail(format, e) + "; send the whole file again", e);
             } finally {
                 reader.dispose();
             }
         } catch (IOException e) {
-            throw new InvalidImageException(Kind.DAMAGED, "The image cannot be decoded, it is damaged or truncated ("
-                    + describe(e) + ")", e);
+            throw new InvalidImageException(Kind.DAMAGED, "The image cannot be decoded, it is damaged or truncated"
+                    + detail("image", e) + "; send the whole file again", e);
         }
     }
 
@@ -202,16 +200,31 @@ public final class ImageDecoder {
     private static String format(ImageReader reader) {
         String[] names = reader.getOriginatingProvider() == null ? null
                 : reader.getOriginatingProvider().getFormatNames();
-        return names == null || names.length == 0 ? "image" : names[0].toUpperCase(Locale.ROOT);
+        if (names == null || names.length == 0) {
+            return "image";
+        }
+        String name = names[0].toUpperCase(Locale.ROOT);
+        return name.equals("TIF") ? "TIFF" : name.equals("JPG") ? "JPEG" : name;
     }
 
-    private static String describe(Throwable e) {
+    /**
+     * What the decoder said, in brackets and marked as its words, or nothing: a file that ends early says so in
+     * words, and a failure without words (a bare exception class, or a decoder's runtime failure such as "data ==
+     * null!" or an index out of bounds) adds nothing the user could act on.
+     */
+    static String detail(String format, Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t instanceof IIOException)) {
             t = t.getCause();
         }
-        String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message.strip();
+        if (t instanceof java.io.EOFException) {
+            return " (the file ends before the image does)";
+        }
+        if (!(t instanceof IOException)) {
+            return "";
+        }
+        String message = t.getMessage() == null ? "" : t.getMessage().strip().replaceAll("[!.]+$", "");
+        return message.isEmpty() ? "" : " (the " + format + " decoder says: " + message + ")";
     }
 
     /** The EXIF orientation, 1 (upright) when the file has none or it cannot be read. */
