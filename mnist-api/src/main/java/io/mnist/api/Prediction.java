@@ -60,8 +60,10 @@ public record Prediction(int digit, float confidence, float[] probabilities, dou
      * threshold, higher the less it looks like a digit; {@link Double#NaN} if the model file has no not-a-digit
      * statistics (models saved before they existed, imported ones; add them with {@code mnist calibrate}).
      *
-     * <p>It is the larger of two ratios (see {@link io.mnist.api.ood.NotADigitDetector}): the image's distance from
-     * the pixel subspace of the predicted digit over its threshold, and {@code 1 - confidence} over its threshold.
+     * <p>It is the largest of three ratios (see {@link io.mnist.api.ood.NotADigitDetector}): the image's distance
+     * from the pixel subspace of the predicted digit over its threshold, {@code 1 - confidence} over its threshold,
+     * and a fixed check of the shape that no MNIST digit fails ({@link io.mnist.api.ood.DigitShape}: a flat mark
+     * such as a minus sign, or a blot such as a filled dot).
      * The thresholds are set on MNIST training images held apart from those the statistics were fitted on, to
      * reject 1% of them; on the 10,000 MNIST test images the bundled models' score rejects 1.30% (README and
      * RELIABILITY.md give the rates on real handwriting, letters, stains and scribbles).

@@ -47,7 +47,9 @@ final class CalibrateCommand extends Subcommand {
             NonDigitImages.Kind.STROKE_LETTER, 30 * NonDigitImages.LETTERS.length(),
             NonDigitImages.Kind.FONT_LETTER, 8 * NonDigitImages.LETTERS.length(),
             NonDigitImages.Kind.STAIN, 200,
-            NonDigitImages.Kind.SCRIBBLE, 200);
+            NonDigitImages.Kind.SCRIBBLE, 200,
+            NonDigitImages.Kind.DASH, 200,
+            NonDigitImages.Kind.DOT, 200);
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file to calibrate.")
     Path model;

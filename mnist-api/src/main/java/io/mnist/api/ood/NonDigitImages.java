@@ -39,7 +39,11 @@ public final class NonDigitImages {
         /** An ink or coffee stain: one to three filled irregular blobs. */
         STAIN,
         /** A scribble: a smooth pen line through six to twelve random points. */
-        SCRIBBLE
+        SCRIBBLE,
+        /** A dash: a minus sign or hyphen, one near-level pen stroke (within 5 degrees), alone on the paper. */
+        DASH,
+        /** A dot: one filled, slightly irregular dot of the pen or a marker, alone on the paper. */
+        DOT
     }
 
     /**
@@ -79,6 +83,8 @@ public final class NonDigitImages {
                 case FONT_LETTER -> fontLetter(LETTERS.charAt(i % LETTERS.length()), i / LETTERS.length(), random);
                 case STAIN -> stain(random);
                 case SCRIBBLE -> scribble(random);
+                case DASH -> dash(random);
+                case DOT -> dot(random);
             };
             if (s == null) {
                 return List.of();
@@ -220,6 +226,52 @@ public final class NonDigitImages {
         g.draw(path);
         g.dispose();
         return new Sample(Kind.SCRIBBLE, "scribble through " + points + " points", image);
+    }
+
+    private static Sample dash(Random random) {
+        BufferedImage image = paper(random);
+        Graphics2D g = pen(image, random);
+        double length = SIZE * (0.3 + 0.5 * random.nextDouble());
+        double angle = Math.toRadians(-5 + 10 * random.nextDouble());
+        double cx = SIZE * (0.4 + 0.2 * random.nextDouble());
+        double cy = SIZE * (0.35 + 0.3 * random.nextDouble());
+        double dx = Math.cos(angle) * length / 2;
+        double dy = Math.sin(angle) * length / 2;
+        Path2D.Double path = new Path2D.Double();
+        path.moveTo(cx - dx, cy - dy);
+        // A hand's stroke sags or rises a little in the middle.
+        path.quadTo(cx, cy + SIZE * 0.01 * (random.nextDouble() - 0.5), cx + dx, cy + dy);
+        g.setStroke(new BasicStroke((float) (SIZE * (0.02 + 0.05 * random.nextDouble())), BasicStroke.CAP_ROUND,
+                BasicStroke.JOIN_ROUND));
+        g.draw(path);
+        g.dispose();
+        return new Sample(Kind.DASH, String.format(java.util.Locale.ROOT, "dash %.0f px at %.1f degrees", length,
+                Math.toDegrees(angle)), image);
+    }
+
+    private static Sample dot(Random random) {
+        BufferedImage image = paper(random);
+        Graphics2D g = pen(image, random);
+        double radius = SIZE * (0.02 + 0.1 * random.nextDouble());
+        double cx = SIZE * (0.35 + 0.3 * random.nextDouble());
+        double cy = SIZE * (0.35 + 0.3 * random.nextDouble());
+        int points = 16;
+        Path2D.Double path = new Path2D.Double();
+        for (int i = 0; i < points; i++) {
+            double a = 2 * Math.PI * i / points;
+            double r = radius * (0.9 + 0.2 * random.nextDouble());
+            double x = cx + r * Math.cos(a) * (0.85 + 0.15 * random.nextDouble());
+            double y = cy + r * Math.sin(a);
+            if (i == 0) {
+                path.moveTo(x, y);
+            } else {
+                path.lineTo(x, y);
+            }
+        }
+        path.closePath();
+        g.fill(path);
+        g.dispose();
+        return new Sample(Kind.DOT, String.format(java.util.Locale.ROOT, "dot %.0f px across", 2 * radius), image);
     }
 
     /** Light paper, not quite white. */

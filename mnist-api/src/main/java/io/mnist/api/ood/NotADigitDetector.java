@@ -29,8 +29,9 @@ import java.util.Objects;
  *       detecting misclassified and out-of-distribution examples", ICLR 2017): high for hand-drawn E, F, K and X,
  *       which the network cannot place.</li>
  * </ul>
- * Each is divided by its threshold and the larger is the score: 1 is the threshold, above it the image is called
- * not a digit. The two thresholds are set together on MNIST images held apart from those the subspaces were
+ * Each is divided by its threshold and the larger is the score, unless a fixed check of the shape scores higher
+ * ({@link DigitShape}: a flat mark or a blot, which both scores above call a digit): 1 is the threshold, above it
+ * the image is called not a digit. The two thresholds are set together on MNIST images held apart from those the subspaces were
  * fitted on, so that their union rejects {@link Calibration#targetFalseRejectRate()} of those digits
  * (see {@link #fit}).
  *
@@ -189,8 +190,9 @@ public final class NotADigitDetector {
     }
 
     /**
-     * The out-of-distribution score of an image and the model's prediction for it: the larger of its residual
-     * distance from the predicted digit's subspace and its {@code 1 - confidence}, each divided by its threshold.
+     * The out-of-distribution score of an image and the model's prediction for it: the largest of its residual
+     * distance from the predicted digit's subspace and its {@code 1 - confidence}, each divided by its threshold,
+     * and of {@link DigitShape#score} (a flat mark or a blot, which no MNIST digit is).
      *
      * @param pixels     784 values in [0, 1] from {@code offset}: the image the network saw, before any input
      *                   scale
@@ -201,8 +203,8 @@ public final class NotADigitDetector {
     public double score(float[] pixels, int offset, Prediction prediction) {
         double residual = subspaces.residual(pixels, offset, prediction.digit());
         double doubt = 1 - prediction.confidence();
-        return Math.max(ratio(residual, calibration.residualThreshold()),
-                ratio(doubt, calibration.confidenceThreshold()));
+        return Math.max(DigitShape.score(pixels, offset), Math.max(ratio(residual, calibration.residualThreshold()),
+                ratio(doubt, calibration.confidenceThreshold())));
     }
 
     /** {@code value / threshold}, with a zero threshold rejecting anything above zero. */
