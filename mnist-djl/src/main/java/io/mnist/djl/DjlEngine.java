@@ -33,9 +33,6 @@ final class DjlEngine {
     private static final Properties VERSIONS = BuildProperties.load(DjlEngine.class, "versions.properties");
     /** pytorch-native-cpu's listing of the libraries it holds, with their version, flavour and platform. */
     private static final String NATIVES_LISTING = "/native/lib/pytorch.properties";
-    /** libc10's log threshold, an int: 0 INFO, 1 WARNING (its default), 2 ERROR, 3 FATAL. */
-    private static final String LOG_THRESHOLD = "FLAGS_caffe2_log_level";
-    private static final int ERROR = 2;
     private static volatile Engine engine;
     /** libtorch's intra-op threads as the engine started with them ({@code ai.djl.pytorch.num_threads}, or its own). */
     private static volatile int defaultThreads;
@@ -81,43 +78,11 @@ final class DjlEngine {
                                 + " ENGINE_CACHE_DIR). See README.md#platforms", ex);
                     }
                     defaultThreads = JniUtils.getNumThreads();
-                    consumeDeprecationWarning(e);
                     engine = e;
                 }
             }
         }
         return e;
-    }
-
-    /**
-     * Makes, once, the call that has libtorch print "AutoNonVariableTypeMode is deprecated ..." to stderr, with
-     * libtorch's log threshold at ERROR, then puts the threshold back. DJL's JNI function behind
-     * {@code NDArray.set(float[])} (torchSet, which copying weights into a network uses) opens that deprecated
-     * guard, and c10 warns about it once per process ({@code TORCH_WARN_ONCE}), in C++, past Java's logging and
-     * past {@code TORCH_CPP_LOG_LEVEL}, which only PyTorch's Python start reads. Other libtorch warnings still show.
-     * Skipped when {@code TORCH_CPP_LOG_LEVEL} asks for warnings (INFO or WARNING), and where libc10 cannot be
-     * reached (then the line appears, as before).
-     */
-    static void consumeDeprecationWarning(Engine started) {
-        String asked = System.getenv("TORCH_CPP_LOG_LEVEL");
-        if (asked != null && asked.strip().toUpperCase(java.util.Locale.ROOT).matches("INFO|WARNING|0|1")) {
-            return;
-        }
-        com.sun.jna.Pointer threshold;
-        try {
-            Path c10 = Path.of(ai.djl.pytorch.jni.LibUtils.getLibtorchPath()).resolve(System.mapLibraryName("c10"));
-            threshold = com.sun.jna.NativeLibrary.getInstance(c10.toString())
-                    .getGlobalVariableAddress(LOG_THRESHOLD);
-        } catch (RuntimeException | LinkageError ex) {
-            return;
-        }
-        int before = threshold.getInt(0);
-        threshold.setInt(0, Math.max(before, ERROR));
-        try (ai.djl.ndarray.NDManager manager = started.newBaseManager()) {
-            manager.zeros(new ai.djl.ndarray.types.Shape(1)).set(new float[] {0f});
-        } finally {
-            threshold.setInt(0, before);
-        }
     }
 
     /**

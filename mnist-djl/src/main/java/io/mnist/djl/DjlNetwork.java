@@ -16,6 +16,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.training.initializer.Initializer;
 import io.mnist.api.DigitImage;
 import io.mnist.api.NetworkSpec;
 import io.mnist.api.NetworkWeights;
@@ -221,7 +222,8 @@ final class DjlNetwork {
             throw new IllegalArgumentException("The weights are for " + weights.network() + ", not " + spec);
         }
         for (NetworkWeights.Tensor t : weights.tensors()) {
-            NDArray array = parameter(t.name()).getArray();
+            Parameter parameter = parameter(t.name());
+            NDArray array = parameter.getArray();
             float[] values = t.values();
             if (isWeight(t.name())) {
                 try (NDManager sub = array.getManager().newSubManager()) {
@@ -230,7 +232,7 @@ final class DjlNetwork {
                     values = engine.toType(DataType.FLOAT32, false).toFloatArray();
                 }
             }
-            array.set(isChannelMajor(t.name()) ? reorder(values, true) : values);
+            replace(parameter, isChannelMajor(t.name()) ? reorder(values, true) : values);
         }
     }
 
@@ -269,8 +271,8 @@ final class DjlNetwork {
             throw new MalformedModelException("parameter shapes " + actual + ", the network needs " + expected);
         }
         for (String name : channelMajorTensors()) {
-            NDArray array = parameter(name).getArray();
-            array.set(reorder(array.toFloatArray(), true));
+            Parameter parameter = parameter(name);
+            replace(parameter, reorder(parameter.getArray().toFloatArray(), true));
         }
     }
 
@@ -293,13 +295,41 @@ final class DjlNetwork {
             copy.block.loadParameters(scratch,
                     new DataInputStream(new ByteArrayInputStream(engineOrder.toByteArray())));
             for (String name : channelMajorTensors()) {
-                NDArray array = copy.parameter(name).getArray();
-                array.set(reorder(array.toFloatArray(), false));
+                Parameter parameter = copy.parameter(name);
+                replace(parameter, reorder(parameter.getArray().toFloatArray(), false));
             }
             copy.block.saveParameters(out);
         } catch (MalformedModelException e) {
             throw new IllegalStateException("The block's own parameter stream did not load back", e);
         }
+    }
+
+    /**
+     * Gives {@code parameter} a new array holding {@code values} (in the engine's layout, of the parameter's shape):
+     * made from them in the manager of the array it replaces, named as the parameter, and requiring a gradient
+     * exactly when that array did; the old array is closed. Never writes into an existing array: DJL's
+     * {@code NDArray.set} (and {@code copyTo}, which uses it) copies through its JNI {@code torchSet}, which opens
+     * a deprecated libtorch guard, and libtorch then prints "Warning: AutoNonVariableTypeMode is deprecated ..." to
+     * the process's stderr. {@link Parameter#setArray} refuses a parameter whose shape is known, so the parameter
+     * is closed (which keeps its shape) and initialised again with an initialiser that returns the values.
+     */
+    private static void replace(Parameter parameter, float[] values) {
+        NDArray old = parameter.getArray();
+        if (values.length != old.size()) {
+            throw new IllegalArgumentException(values.length + " values for parameter " + parameter.getName()
+                    + " of shape " + old.getShape());
+        }
+        NDManager manager = old.getManager();
+        boolean gradient = old.hasGradient();
+        Initializer initializer = parameter.getInitializer();
+        parameter.close();
+        parameter.setInitializer((m, shape, type) -> m.create(values, shape));
+        try {
+            parameter.initialize(manager, DataType.FLOAT32);
+        } finally {
+            parameter.setInitializer(initializer);
+        }
+        parameter.getArray().setRequiresGradient(gradient);
     }
 
     /** The neutral names of the tensors the engine holds with the flattened features channel-major. */
