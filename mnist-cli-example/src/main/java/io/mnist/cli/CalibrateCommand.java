@@ -194,7 +194,8 @@ final class CalibrateCommand extends Subcommand {
                     empty++;
                 }
             }
-            String name = kind.name().toLowerCase(Locale.ROOT) + "s";
+            String singular = kind.name().toLowerCase(Locale.ROOT);
+            String name = singular + (singular.endsWith("sh") ? "es" : "s");
             sets.put(name, drawn);
             if (empty > 0) {
                 notes.put(name + "_refused_as_empty", empty);
