@@ -8,8 +8,9 @@ import java.util.Objects;
  * A number read from an image of several digits in one row.
  *
  * @param text         the digits, left to right, with a "." between two digits where a decimal point or comma lies
- *                     between them in the image (see {@link io.mnist.api.image.NumberReader}); one character per
- *                     digit otherwise
+ *                     between them in the image, a "-" where a minus sign stands before the first digit or a hyphen
+ *                     between two, and a ":" where a colon stands between two (see
+ *                     {@link io.mnist.api.image.NumberReader}); one character per digit otherwise
  * @param digits       each digit's prediction and where it was found
  * @param segmentation how likely the split of the ink into these digits is, in (0, 1]: the reading's weight among
  *                     every other way the ink could be split into digits (see

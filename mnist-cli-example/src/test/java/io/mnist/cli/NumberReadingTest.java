@@ -194,6 +194,69 @@ class NumberReadingTest {
         }
     }
 
+    /** "12" with the 1 at {@code x}, pen-drawn, 105 pixels tall from y = 25. */
+    private static void oneTwo(Graphics2D g, int x) {
+        g.drawLine(x, 45, x + 20, 25);
+        g.drawLine(x + 20, 25, x + 20, 130);
+        g.drawArc(x + 60, 25, 60, 55, 160, -200);
+        g.drawLine(x + 118, 62, x + 60, 130);
+        g.drawLine(x + 60, 130, x + 125, 130);
+    }
+
+    @Test
+    void aMinusSignAHyphenAndAColonAreWrittenWhereTheyStand() {
+        // Read as "12" (the sign dropped at 100%) and "12530" (the colon read as a 5) before they were signs.
+        BufferedImage minus = draw(300, 160, g -> {
+            g.drawLine(25, 82, 70, 80);
+            oneTwo(g, 110);
+        });
+        NumberReading n = clf.readNumber(minus);
+        assertThat(n.text()).as("digits %s", n.digits()).isEqualTo("-12");
+        assertThat(n.digits()).hasSize(2);
+
+        BufferedImage hyphen = draw(330, 160, g -> {
+            g.drawLine(40, 45, 60, 25);             // a 1
+            g.drawLine(60, 25, 60, 130);
+            g.drawLine(105, 85, 140, 84);           // the hyphen
+            g.drawLine(230, 25, 180, 95);           // a 4
+            g.drawLine(180, 95, 260, 95);
+            g.drawLine(240, 55, 240, 130);
+        });
+        assertThat(clf.readNumber(hyphen).text()).isEqualTo("1-4");
+
+        BufferedImage time = draw(420, 160, g -> {
+            oneTwo(g, 20);
+            g.fillOval(175, 55, 10, 10);            // the colon
+            g.fillOval(175, 110, 10, 10);
+            g.drawArc(215, 25, 60, 50, 150, -240);  // a 3
+            g.drawArc(215, 75, 60, 55, 90, -240);
+            g.drawOval(310, 25, 70, 105);           // a 0
+        });
+        n = clf.readNumber(time);
+        assertThat(n.text()).as("digits %s", n.digits()).isEqualTo("12:30");
+        assertThat(n.digits()).hasSize(4);
+    }
+
+    @Test
+    void aBarThatBelongsToADigitIsNoSign() {
+        // A 5 whose top bar was lifted off and a 7 with a crossbar: the bars are flat, but at the top of their digit
+        // or across its columns, so they stay with it.
+        BufferedImage five = draw(330, 160, g -> {
+            oneTwo(g, 20);
+            g.drawLine(205, 25, 250, 25);           // the 5's bar, lifted off
+            g.drawLine(200, 32, 196, 75);
+            g.drawArc(190, 60, 70, 70, 120, -250);
+        });
+        assertThat(clf.readNumber(five).text()).isEqualTo("125");
+        BufferedImage seven = draw(330, 160, g -> {
+            oneTwo(g, 20);
+            g.drawLine(190, 25, 260, 25);           // a 7
+            g.drawLine(260, 25, 215, 130);
+            g.drawLine(215, 80, 260, 80);           // its crossbar
+        });
+        assertThat(clf.readNumber(seven).text()).isEqualTo("127");
+    }
+
     @Test
     void aStrokeThroughTheDigitsAddsNoDigit() {
         for (int rise : new int[] {0, 7, -7}) {

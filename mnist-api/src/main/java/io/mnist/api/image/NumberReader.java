@@ -28,7 +28,8 @@ import java.util.function.Function;
  *       height, or missing most of the row's middle third (every digit of a row crosses it; the two halves of a
  *       slanted 1 cut apart do not). The heaviest split is read.</li>
  *   <li>A decimal point (or comma) between two digits ({@link NumberSegmenter.Row#points()}) is no digit's part: it
- *       is written as "." in the text between the digits it lies between.</li>
+ *       is written as "." in the text between the digits it lies between; a minus sign, hyphen or colon
+ *       ({@link NumberSegmenter.Row#marks()}) as "-" or ":" where it stands.</li>
  *   <li>{@link NumberReading#segmentation()} is the heaviest split's share of all splits' weight (the forward
  *       algorithm sums them), so a reading that another split would nearly equal is not reported as sure.</li>
  * </ol>
@@ -148,19 +149,26 @@ public final class NumberReader {
             int k = last[j];
             digits.add(0, new NumberReading.Digit(read[j - k][k], where[j - k][k]));
         }
-        return new NumberReading(text(digits, row.points()), digits, Math.min(1, best[n] / total[n]));
+        return new NumberReading(text(digits, row.points(), row.marks()), digits, Math.min(1, best[n] / total[n]));
     }
 
-    /** The digits, with a "." between two digits where a point lies between their middles. */
-    private static String text(List<NumberReading.Digit> digits, List<Rectangle> points) {
+    /**
+     * The digits, with a "." between two digits where a point lies between their middles, and each sign where it
+     * stands: before the first digit, or between two.
+     */
+    private static String text(List<NumberReading.Digit> digits, List<Rectangle> points,
+                               List<NumberSegmenter.Mark> marks) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < digits.size(); i++) {
-            if (i > 0) {
-                double from = digits.get(i - 1).box().getCenterX();
-                double to = digits.get(i).box().getCenterX();
-                if (points.stream().anyMatch(p -> p.getCenterX() > from && p.getCenterX() < to)) {
-                    text.append('.');
+            double from = i == 0 ? Double.NEGATIVE_INFINITY : digits.get(i - 1).box().getCenterX();
+            double to = digits.get(i).box().getCenterX();
+            for (NumberSegmenter.Mark m : marks) {
+                if (m.box().getCenterX() > from && m.box().getCenterX() < to) {
+                    text.append(m.symbol());
                 }
+            }
+            if (i > 0 && points.stream().anyMatch(p -> p.getCenterX() > from && p.getCenterX() < to)) {
+                text.append('.');
             }
             text.append(digits.get(i).prediction().digit());
         }

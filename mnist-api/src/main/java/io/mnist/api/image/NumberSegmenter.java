@@ -11,6 +11,9 @@ import java.util.List;
  *   <li>components (specks already dropped by {@link InkImage}) sorted by their left edge;</li>
  *   <li>points set apart: a small mark low in the row, with paper between it and the digits on both sides, is a
  *       decimal point (or comma), not part of a digit ({@link Row#points()});</li>
+ *   <li>signs set apart ({@link Row#marks()}): a short level stroke at the digits' middle height, clear of them, is
+ *       a minus sign before the first digit or a hyphen between two; two dots one above the other between two
+ *       digits are a colon ("12:30");</li>
  *   <li>pieces of one digit merged: a component whose columns mostly overlap its neighbour's belongs to it
  *       (the bar of a 5, a 4 drawn in two strokes, a broken stroke);</li>
  *   <li>touching digits split: a group much wider than the row is tall is cut into as many digits as its width
@@ -34,6 +37,13 @@ public final class NumberSegmenter {
     static final double PEN_DOT_WIDTH = 0.6;
     /** More specks than this as large as a pen's dot make an image dusty: none of them is taken for a point. */
     static final int MOST_PEN_SIZED_SPECKS = 2;
+    /** A dash is at least this many times as wide as it is tall. */
+    static final double DASH_ASPECT = 2;
+    /** A dash is at least this share of the row's height wide (shorter is a speck or a point). */
+    static final double DASH_LEAST_WIDTH = 0.2;
+    /** A dash's middle lies between these shares of the digits' height, from their top. */
+    static final double DASH_HIGHEST = 0.3;
+    static final double DASH_LOWEST = 0.8;
     /** The width of one digit, as a share of the row's height, when splitting touching digits. */
     static final double DIGIT_ASPECT = 0.9;
 
@@ -55,10 +65,33 @@ public final class NumberSegmenter {
      * @param digits the digits, left to right
      * @param points the boxes of the decimal points (or commas) between digits, left to right; often empty
      */
-    public record Row(List<Segment> digits, List<Rectangle> points) {
+    public record Row(List<Segment> digits, List<Rectangle> points, List<Mark> marks) {
         public Row {
             digits = List.copyOf(digits);
             points = points.stream().map(Rectangle::new).toList();
+            marks = List.copyOf(marks);
+        }
+
+        /** A row without signs. */
+        public Row(List<Segment> digits, List<Rectangle> points) {
+            this(digits, points, List.of());
+        }
+    }
+
+    /**
+     * A sign that is not a digit, written into the number's text where it stands.
+     *
+     * @param symbol {@code '-'} for a minus sign or hyphen, {@code ':'} for a colon
+     * @param box    where it is in the image, in pixels
+     */
+    public record Mark(char symbol, Rectangle box) {
+        public Mark {
+            box = new Rectangle(box);
+        }
+
+        @Override
+        public Rectangle box() {
+            return new Rectangle(box);
         }
     }
 
@@ -86,6 +119,7 @@ public final class NumberSegmenter {
         List<Rectangle> points = points(groups, rowHeight);
         points.addAll(penDots(ink, groups, rowHeight));
         points.sort(Comparator.comparingInt(p -> p.x));
+        List<Mark> marks = signs(groups, rowHeight);
         mergeSmallPieces(groups, rowHeight);
         dropMarks(groups, rowHeight);
         // A digit's usual width in this row; narrow ones (a 1) do not count, or every 0 would look like two digits.
@@ -114,7 +148,71 @@ public final class NumberSegmenter {
                 out.add(new Segment(List.copyOf(group), box));
             }
         }
-        return new Row(out, points);
+        return new Row(out, points, marks);
+    }
+
+    /**
+     * Takes the signs out of {@code groups} (sorted by left edge) and returns them, left to right: a dash (at least
+     * {@value #DASH_ASPECT} times as wide as tall, no taller than {@value #POINT} of the row, at least
+     * {@value #DASH_LEAST_WIDTH} of it wide, its middle between {@value #DASH_HIGHEST} and {@value #DASH_LOWEST} of
+     * the digits' height) with a digit after it, or two small marks one above the other with paper between them and
+     * a digit on each side; each clear of its neighbours' columns. The bar of a 4, a 5 or a 7 shares its digit's
+     * columns, or lies at its top, and stays with it.
+     */
+    private static List<Mark> signs(List<List<InkImage.Component>> groups, int rowHeight) {
+        int[] span = digitSpan(groups, rowHeight);
+        int digitsHeight = span[1] - span[0];
+        List<Mark> marks = new ArrayList<>();
+        if (digitsHeight <= 0) {
+            return marks;
+        }
+        for (int i = 0; i < groups.size(); i++) {
+            List<InkImage.Component> g = groups.get(i);
+            Rectangle b = InkImage.bounds(g);
+            boolean apart = (i == 0 || right(groups.get(i - 1)) <= b.x)
+                    && (i == groups.size() - 1 || b.x + b.width <= InkImage.bounds(groups.get(i + 1)).x);
+            if (!apart) {
+                continue;
+            }
+            double middle = (b.getCenterY() - span[0]) / digitsHeight;
+            boolean dash = b.width >= DASH_ASPECT * b.height && b.height <= POINT * rowHeight
+                    && b.width >= DASH_LEAST_WIDTH * rowHeight && b.width <= WIDER_THAN_TYPICAL * rowHeight
+                    && middle >= DASH_HIGHEST && middle <= DASH_LOWEST && tallAfter(groups, i, rowHeight);
+            if (dash) {
+                marks.add(new Mark('-', b));
+                groups.remove(i--);
+                continue;
+            }
+            if (g.size() == 2 && tallOnBothSides(groups, i, rowHeight)) {
+                int top = g.get(0).bounds().y <= g.get(1).bounds().y ? 0 : 1;
+                Rectangle upper = g.get(top).bounds();
+                Rectangle lower = g.get(1 - top).bounds();
+                boolean dots = Math.max(Math.max(upper.width, upper.height), Math.max(lower.width, lower.height))
+                        <= POINT * rowHeight;
+                boolean stacked = lower.y - (upper.y + upper.height) >= Math.min(upper.height, lower.height);
+                boolean within = upper.y >= span[0] - POINT * rowHeight && lower.y + lower.height <= span[1]
+                        + POINT * rowHeight;
+                if (dots && stacked && within) {
+                    marks.add(new Mark(':', b));
+                    groups.remove(i--);
+                }
+            }
+        }
+        return marks;
+    }
+
+    private static int right(List<InkImage.Component> group) {
+        Rectangle b = InkImage.bounds(group);
+        return b.x + b.width;
+    }
+
+    private static boolean tallAfter(List<List<InkImage.Component>> groups, int i, int rowHeight) {
+        for (int j = i + 1; j < groups.size(); j++) {
+            if (InkImage.bounds(groups.get(j)).height >= PIECE_HEIGHT * rowHeight) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -245,12 +343,8 @@ public final class NumberSegmenter {
     }
 
     /**
-     * Joins each group much shorter than the row (a lifted stroke, the bar of a 5 or a 7) to its nearest
-     * neighbour: a digit spans most of the row's height, a piece of one does not.
-     */
-    /**
      * Takes out the groups less tall than {@value #PIECE_HEIGHT} of the row that no digit took in: a dot or a dash
-     * before or after the number, a minus sign, a mark far from every digit. Read as digits they added one at 99%
+     * after the number, a mark far from every digit. Read as digits they added one at 99%
      * ("1234" and a full stop read "12340"). The tallest group always stays.
      */
     private static void dropMarks(List<List<InkImage.Component>> groups, int rowHeight) {
@@ -259,6 +353,10 @@ public final class NumberSegmenter {
         }
     }
 
+    /**
+     * Joins each group much shorter than the row (a lifted stroke, the bar of a 5 or a 7) to its nearest
+     * neighbour: a digit spans most of the row's height, a piece of one does not.
+     */
     private static void mergeSmallPieces(List<List<InkImage.Component>> groups, int rowHeight) {
         boolean merged = true;
         while (merged && groups.size() > 1) {
