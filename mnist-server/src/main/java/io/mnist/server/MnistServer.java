@@ -266,6 +266,11 @@ public final class MnistServer implements AutoCloseable {
             handler.handle(ctx);
         };
         c.routes.addHttpHandler(HandlerType.findOrCreate(method), path, labelled);
+        if (method.equals("GET")) {
+            // HEAD runs the GET handler (Jetty sends its status and headers, not its body); left to Javalin it was
+            // a bare 200 text/plain that said nothing of what GET answers.
+            c.routes.addHttpHandler(HandlerType.HEAD, path, labelled);
+        }
     }
 
     private void digits(Context ctx) throws Exception {
