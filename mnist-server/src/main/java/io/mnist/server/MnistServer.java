@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +28,14 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +64,11 @@ public final class MnistServer implements AutoCloseable {
             + " style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none';"
             + " form-action 'none'; frame-ancestors 'none'";
     private static final String ROUTE_ATTRIBUTE = "mnist.route";
+    /**
+     * The most bytes a request line may take (8 KiB, Jetty's default, set here so that the messages can name it), and
+     * separately its headers: past it 414 {@code uri_too_long} or 431 {@code headers_too_large}.
+     */
+    public static final int REQUEST_HEAD_BYTES = 8192;
 
     /** An endpoint: method and path template. */
     public record Route(String method, String path) {
@@ -206,10 +219,13 @@ public final class MnistServer implements AutoCloseable {
         c.jetty.multipartConfig.maxTotalRequestSize(limit, SizeUnit.BYTES);
         c.jetty.multipartConfig.maxFileSize(limit, SizeUnit.BYTES);
         c.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(Integer.MAX_VALUE, limit + 1), SizeUnit.BYTES);
+        c.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(REQUEST_HEAD_BYTES));
         c.jetty.modifyServer(server -> {
             // Jetty waits for requests in flight on stop only with a stop timeout and a graceful handler.
             server.setStopTimeout(config.shutdownGrace().toMillis());
             server.insertHandler(new GracefulHandler());
+            // What fails before Javalin's handlers (Jetty's parser) is answered by the server's error handler.
+            server.setErrorHandler(new JsonErrorHandler());
         });
         if (config.corsOrigin() != null) {
             c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.allowHost(config.corsOrigin())));
@@ -254,6 +270,72 @@ public final class MnistServer implements AutoCloseable {
             error(ctx, ErrorCode.INTERNAL_ERROR, "The server failed (" + e.getClass().getSimpleName()
                     + "); its log has the details. Please report it with the request that caused it", 0);
         });
+    }
+
+    /**
+     * Jetty's own errors as the API's JSON: those found before any handler runs (a malformed request line or header,
+     * a negative {@code Content-Length}, a request line or headers over {@link #REQUEST_HEAD_BYTES}...) and any a
+     * handler leaves to Jetty. Jetty's page was HTML whatever the client asked for.
+     */
+    private final class JsonErrorHandler extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = response.getStatus();
+            String reason = request.getAttribute(ERROR_MESSAGE) instanceof String s ? s : null;
+            if (request.getAttribute(ERROR_EXCEPTION) instanceof HttpException e) {
+                status = e.getCode();
+                reason = e.getReason();
+            }
+            if (reason == null || reason.isBlank()) {
+                reason = HttpStatus.getMessage(status);
+            }
+            Answers.Error error = jettyError(status, reason);
+            ErrorCode code = ErrorCode.valueOf(error.error().toUpperCase(Locale.ROOT));
+            metrics.error(code);
+            response.setStatus(error.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            if (code == ErrorCode.SERVER_BUSY) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(WorkQueue.RETRY_AFTER_SECONDS));
+            }
+            try {
+                response.write(true, ByteBuffer.wrap(json.writeValueAsBytes(error)), callback);
+            } catch (JsonProcessingException e) {
+                callback.failed(e);
+            }
+            return true;
+        }
+    }
+
+    /** The API's error for a status Jetty chose, with Jetty's reason ({@code Invalid Content-Length Value}...). */
+    private Answers.Error jettyError(int status, String reason) {
+        String why = " (" + reason + ")";
+        return switch (status) {
+            case 404 -> error(ErrorCode.NOT_FOUND, "No endpoint at this path" + why + "; the API is described at"
+                    + " /api/v1/openapi.json");
+            case 405 -> error(ErrorCode.METHOD_NOT_ALLOWED, "The method is not answered here" + why + "; see"
+                    + " /api/v1/openapi.json for the methods of each endpoint");
+            case 413 -> error(ErrorCode.TOO_MANY_BYTES, tooManyBytes());
+            case 414 -> error(ErrorCode.URI_TOO_LONG, "The request line (method, path and query) is over the limit of "
+                    + REQUEST_HEAD_BYTES + " bytes" + why + "; send the image as the request body, not in the URL");
+            case 431 -> error(ErrorCode.HEADERS_TOO_LARGE, "The request's headers are over the limit of "
+                    + REQUEST_HEAD_BYTES + " bytes" + why + "; send fewer or shorter headers (large cookies for this"
+                    + " host?)");
+            case 503 -> error(ErrorCode.SERVER_BUSY, "The server cannot take the request now" + why + ": it is"
+                    + " stopping or overloaded. Try again in " + WorkQueue.RETRY_AFTER_SECONDS + " s");
+            case 500 -> error(ErrorCode.INTERNAL_ERROR, "The server failed" + why + "; its log may have the"
+                    + " details. Please report it with the request that caused it");
+            // Anything else Jetty refuses (a malformed request, an unknown transfer coding or HTTP version, an
+            // expectation it does not meet) is the request's fault: 400.
+            default -> error(ErrorCode.BAD_REQUEST, "The request is not valid HTTP/1.1" + why + "; send a"
+                    + " well-formed request: 'METHOD /path HTTP/1.1' with %XX escapes only, one Host header, headers"
+                    + " as 'Name: value' lines, and a body of one Content-Length of 0 or more bytes or chunked");
+        };
+    }
+
+    private static Answers.Error error(ErrorCode code, String message) {
+        return new Answers.Error(code.code(), message, code.status());
     }
 
     private static void route(JavalinConfig c, String method, String path, Handler handler) {
