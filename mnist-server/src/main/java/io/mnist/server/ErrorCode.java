@@ -38,6 +38,11 @@ public enum ErrorCode {
     SERVER_BUSY(503),
     /** The model is still loading (try again after {@code Retry-After}), or failed to load. */
     MODEL_NOT_LOADED(503),
+    /**
+     * A request that arrived too slowly: nothing for {@link ServerConfig#idleTimeout()}, or a body under
+     * {@link ServerConfig#minRequestDataRate()}; the connection is closed after the answer.
+     */
+    REQUEST_TIMEOUT(408),
     /** A request line (method, path and query) over the server's limit of {@link MnistServer#REQUEST_HEAD_BYTES}. */
     URI_TOO_LONG(414),
     /** Request headers over the server's limit of {@link MnistServer#REQUEST_HEAD_BYTES}. */
