@@ -63,6 +63,10 @@ final class ServeCommand extends Subcommand {
             + " without a byte from the client: a stalled request (408 request_timeout mid-body), or an idle kept-alive"
             + " connection (default: ${DEFAULT-VALUE}).")
     double idleTimeout = DEFAULTS.idleTimeout().toMillis() / 1000.0;
+    @Option(names = "--header-timeout", paramLabel = "SECONDS", description = "Close a connection whose request"
+            + " headers are not complete this long after it opened or after its previous answer (default:"
+            + " ${DEFAULT-VALUE}).")
+    double headerTimeout = DEFAULTS.headerTimeout().toMillis() / 1000.0;
     @Option(names = "--min-request-rate", paramLabel = "BYTES", description = "The slowest a request body may"
             + " arrive, in bytes per second on average; slower bodies are cut off with 408 request_timeout. 0 for no"
             + " minimum (default: ${DEFAULT-VALUE}).")
@@ -78,7 +82,8 @@ final class ServeCommand extends Subcommand {
                     .withLimits(bytes(maxBody), Math.round(maxMegapixels * 1e6), maxFiles)
                     .withWork(workers, queue)
                     .withCorsOrigin(cors).withShutdownGrace(Duration.ofSeconds(shutdownGrace))
-                    .withSlowClientLimits(Duration.ofMillis(Math.round(idleTimeout * 1000)), minRequestRate);
+                    .withSlowClientLimits(Duration.ofMillis(Math.round(idleTimeout * 1000)),
+                            Duration.ofMillis(Math.round(headerTimeout * 1000)), minRequestRate);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -214,13 +214,17 @@ public final class MnistServer implements AutoCloseable {
         c.startup.showOldJavalinVersionWarning = false;
         c.startup.startupWatcherEnabled = false;
         // The one connector, with the address. Slow clients: a connection without a byte for the idle timeout is
-        // closed (Jetty's default waits 30 s), and a body arriving slower than the minimum rate is cut off (Jetty has
-        // no minimum by default; see the HTTP configuration below).
+        // closed (Jetty's default waits 30 s), as is one whose request headers are not complete in time, and a body
+        // arriving slower than the minimum rate is cut off (Jetty has no minimum by default; see the HTTP
+        // configuration below).
         c.jetty.addConnector((server, http) -> {
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(config.host());
             connector.setPort(config.port());
             connector.setIdleTimeout(config.idleTimeout().toMillis());
+            HeaderDeadline headers = new HeaderDeadline(config.headerTimeout(), connector::getScheduler);
+            connector.addBean(headers);     // told of each connection
+            server.insertHandler(headers);  // told of each request begun and answered
             return connector;
         });
         c.http.maxRequestSize = config.maxBodyBytes();

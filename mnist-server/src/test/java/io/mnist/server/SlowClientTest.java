@@ -29,12 +29,12 @@ class SlowClientTest {
     private MnistServer server;
 
     private void start() throws Exception {
-        start(IDLE, new FakeClassifier());
+        start(IDLE, ServerConfig.DEFAULT_HEADER_TIMEOUT, new FakeClassifier());
     }
 
-    private void start(Duration idle, FakeClassifier model) throws Exception {
+    private void start(Duration idle, Duration headers, FakeClassifier model) throws Exception {
         server = MnistServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0).withWork(1, SLOTS - 1)
-                .withSlowClientLimits(idle, ServerConfig.DEFAULT_MIN_REQUEST_DATA_RATE), () -> model);
+                .withSlowClientLimits(idle, headers, ServerConfig.DEFAULT_MIN_REQUEST_DATA_RATE), () -> model);
         server.awaitModel();
     }
 
@@ -147,17 +147,74 @@ class SlowClientTest {
     }
 
     @Test
-    void aClientWaitingLongerThanTheIdleTimeoutForItsAnswerIsAnswered() throws Exception {
-        // The idle timeout is the client's silence while the server reads; a slow answer is the server's own.
+    void headersTrickledAByteAtATimeAreCutOffAtTheHeaderTimeout() throws Exception {
+        start(IDLE, Duration.ofSeconds(1), new FakeClassifier());
+        Socket socket = open();
+        write(socket, "GET /api/v1/model HTTP/1.1\r\nHost: localhost\r\n");
+        socket.setSoTimeout(1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();   // a safety net only
+        boolean closed = false;
+        try {
+            while (!closed && System.nanoTime() < deadline) {
+                // one byte every 200 ms, far inside the idle timeout: only the header timeout can stop it
+                write(socket, "X");
+                Thread.sleep(200);
+                try {
+                    closed = socket.getInputStream().read() < 0;
+                } catch (SocketTimeoutException e) {
+                    // nothing yet: still open
+                }
+            }
+        } catch (IOException e) {
+            closed = true;   // the server closed the connection under the writes
+        }
+
+        assertThat(closed).as("the server closed the connection of the endless headers").isTrue();
+    }
+
+    @Test
+    void aKeptAliveConnectionServesRequestAfterRequest() throws Exception {
+        // The header timeout is re-armed after each answer and disarmed by each request: none is cut.
+        start(IDLE, Duration.ofSeconds(1), new FakeClassifier());
+        Socket socket = open();
+        for (int i = 0; i < 5; i++) {
+            Thread.sleep(400);   // 2 s in all, twice the header timeout: each answer must re-arm it
+            write(socket, "GET /api/v1/model HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            String head = readHead(socket);
+            assertThat(head).as("request %d", i).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void aClientWaitingLongerThanTheTimeoutsForItsAnswerIsAnswered() throws Exception {
+        // The timeouts are the client's silence; a slow answer is the server's own.
         FakeClassifier model = new FakeClassifier().holdPredictions(1);
-        start(Duration.ofMillis(500), model);
+        start(Duration.ofMillis(500), Duration.ofMillis(500), model);
         java.util.concurrent.CompletableFuture<Http.Answer> waiting = java.util.concurrent.CompletableFuture
                 .supplyAsync(() -> new Http(server).post("/api/v1/digits", "image/png", Images.strokePng(40, 40)));
         model.started.await();
-        Thread.sleep(2_000);   // four idle timeouts with the request in the server's hands
+        Thread.sleep(2_000);   // four of each timeout with the request in the server's hands
         model.release();
 
         assertThat(waiting.get().status()).isEqualTo(200);
+    }
+
+    /** The status line and headers of one answer, and its body skipped by its Content-Length. */
+    private static String readHead(Socket socket) throws IOException {
+        socket.setSoTimeout(30_000);   // a safety net only
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return head.toString(StandardCharsets.ISO_8859_1) + "<closed>";
+            }
+            head.write(b);
+        }
+        String text = head.toString(StandardCharsets.ISO_8859_1);
+        RawHttp.Answer parsed = RawHttp.parse(head.toByteArray());
+        in.readNBytes(Integer.parseInt(parsed.header("Content-Length")));
+        return text;
     }
 
     /** Whether the server has neither answered nor closed the connection yet. */
