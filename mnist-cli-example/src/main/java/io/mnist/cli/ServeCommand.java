@@ -59,6 +59,18 @@ final class ServeCommand extends Subcommand {
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "How long a stop waits for requests in"
             + " flight (default: ${DEFAULT-VALUE}).")
     long shutdownGrace = DEFAULTS.shutdownGrace().toSeconds();
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Close a connection after this long"
+            + " without a byte from the client: a stalled request (408 request_timeout mid-body), or an idle kept-alive"
+            + " connection (default: ${DEFAULT-VALUE}).")
+    double idleTimeout = DEFAULTS.idleTimeout().toMillis() / 1000.0;
+    @Option(names = "--header-timeout", paramLabel = "SECONDS", description = "Close a connection whose request"
+            + " headers are not complete this long after it opened or after its previous answer (default:"
+            + " ${DEFAULT-VALUE}).")
+    double headerTimeout = DEFAULTS.headerTimeout().toMillis() / 1000.0;
+    @Option(names = "--min-request-rate", paramLabel = "BYTES", description = "The slowest a request body may"
+            + " arrive, in bytes per second on average; slower bodies are cut off with 408 request_timeout. 0 for no"
+            + " minimum (default: ${DEFAULT-VALUE}).")
+    long minRequestRate = DEFAULTS.minRequestDataRate();
 
     @Override
     public Integer call() throws Exception {
@@ -69,7 +81,9 @@ final class ServeCommand extends Subcommand {
             config = DEFAULTS.withAddress(host, port)
                     .withLimits(bytes(maxBody), Math.round(maxMegapixels * 1e6), maxFiles)
                     .withWork(workers, queue)
-                    .withCorsOrigin(cors).withShutdownGrace(Duration.ofSeconds(shutdownGrace));
+                    .withCorsOrigin(cors).withShutdownGrace(Duration.ofSeconds(shutdownGrace))
+                    .withSlowClientLimits(Duration.ofMillis(Math.round(idleTimeout * 1000)),
+                            Duration.ofMillis(Math.round(headerTimeout * 1000)), minRequestRate);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -29,6 +29,20 @@ class ServeCommandTest {
     }
 
     @Test
+    void refusesABadSlowClientLimitAsAUsageError() {
+        MnistCliTest.Run idle = MnistCliTest.run("serve", "--port", "0", "--idle-timeout", "0");
+        MnistCliTest.Run rate = MnistCliTest.run("serve", "--port", "0", "--min-request-rate", "-1");
+        MnistCliTest.Run headers = MnistCliTest.run("serve", "--port", "0", "--header-timeout", "0");
+
+        assertThat(idle.code()).isEqualTo(MnistCli.EXIT_USAGE);
+        assertThat(idle.err()).contains("idle timeout must be at least 1 ms");
+        assertThat(rate.code()).isEqualTo(MnistCli.EXIT_USAGE);
+        assertThat(rate.err()).contains("at least 0 bytes/s");
+        assertThat(headers.code()).isEqualTo(MnistCli.EXIT_USAGE);
+        assertThat(headers.err()).contains("header timeout must be at least 1 ms");
+    }
+
+    @Test
     void stopsWithAUsageErrorWhenTheModelCannotBeLoaded(@TempDir Path dir) throws Exception {
         Path notAModel = Files.writeString(dir.resolve("model.mnist"), "not a model");
 

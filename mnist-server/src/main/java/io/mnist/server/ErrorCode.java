@@ -29,12 +29,24 @@ public enum ErrorCode {
     TOO_MANY_FILES(413),
     /** A request that carries no image at all: an empty body, or a multipart form without a file. */
     NO_IMAGE(400),
-    /** A request the server cannot parse: a broken multipart body, a bad query parameter. */
+    /**
+     * A request the server cannot parse: a broken multipart body, a bad query parameter, or a request that is not
+     * valid HTTP/1.1 (a malformed request line or header, a negative or doubled {@code Content-Length}...).
+     */
     BAD_REQUEST(400),
     /** Every worker is busy and the queue is full; try again after {@code Retry-After} seconds. */
     SERVER_BUSY(503),
     /** The model is still loading (try again after {@code Retry-After}), or failed to load. */
     MODEL_NOT_LOADED(503),
+    /**
+     * A request that arrived too slowly: nothing for {@link ServerConfig#idleTimeout()}, or a body under
+     * {@link ServerConfig#minRequestDataRate()}; the connection is closed after the answer.
+     */
+    REQUEST_TIMEOUT(408),
+    /** A request line (method, path and query) over the server's limit of {@link MnistServer#REQUEST_HEAD_BYTES}. */
+    URI_TOO_LONG(414),
+    /** Request headers over the server's limit of {@link MnistServer#REQUEST_HEAD_BYTES}. */
+    HEADERS_TOO_LARGE(431),
     /** No such endpoint. */
     NOT_FOUND(404),
     /** The endpoint exists, but not for this method. */

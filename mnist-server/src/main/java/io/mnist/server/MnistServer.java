@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +28,17 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +67,11 @@ public final class MnistServer implements AutoCloseable {
             + " style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none';"
             + " form-action 'none'; frame-ancestors 'none'";
     private static final String ROUTE_ATTRIBUTE = "mnist.route";
+    /**
+     * The most bytes a request line may take (8 KiB, Jetty's default, set here so that the messages can name it), and
+     * separately its headers: past it 414 {@code uri_too_long} or 431 {@code headers_too_large}.
+     */
+    public static final int REQUEST_HEAD_BYTES = 8192;
 
     /** An endpoint: method and path template. */
     public record Route(String method, String path) {
@@ -197,8 +213,20 @@ public final class MnistServer implements AutoCloseable {
         c.startup.showJavalinBanner = false;
         c.startup.showOldJavalinVersionWarning = false;
         c.startup.startupWatcherEnabled = false;
-        c.jetty.host = config.host();
-        c.jetty.port = config.port();
+        // The one connector, with the address. Slow clients: a connection without a byte for the idle timeout is
+        // closed (Jetty's default waits 30 s), as is one whose request headers are not complete in time, and a body
+        // arriving slower than the minimum rate is cut off (Jetty has no minimum by default; see the HTTP
+        // configuration below).
+        c.jetty.addConnector((server, http) -> {
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector.setHost(config.host());
+            connector.setPort(config.port());
+            connector.setIdleTimeout(config.idleTimeout().toMillis());
+            HeaderDeadline headers = new HeaderDeadline(config.headerTimeout(), connector::getScheduler);
+            connector.addBean(headers);     // told of each connection
+            server.insertHandler(headers);  // told of each request begun and answered
+            return connector;
+        });
         c.http.maxRequestSize = config.maxBodyBytes();
         c.http.prefer405over404 = true;
         // Uploads stay in memory (no temporary files): the body limit bounds them.
@@ -206,10 +234,16 @@ public final class MnistServer implements AutoCloseable {
         c.jetty.multipartConfig.maxTotalRequestSize(limit, SizeUnit.BYTES);
         c.jetty.multipartConfig.maxFileSize(limit, SizeUnit.BYTES);
         c.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(Integer.MAX_VALUE, limit + 1), SizeUnit.BYTES);
+        c.jetty.modifyHttpConfiguration(http -> {
+            http.setRequestHeaderSize(REQUEST_HEAD_BYTES);
+            http.setMinRequestDataRate(config.minRequestDataRate());
+        });
         c.jetty.modifyServer(server -> {
             // Jetty waits for requests in flight on stop only with a stop timeout and a graceful handler.
             server.setStopTimeout(config.shutdownGrace().toMillis());
             server.insertHandler(new GracefulHandler());
+            // What fails before Javalin's handlers (Jetty's parser) is answered by the server's error handler.
+            server.setErrorHandler(new JsonErrorHandler());
         });
         if (config.corsOrigin() != null) {
             c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.allowHost(config.corsOrigin())));
@@ -256,6 +290,73 @@ public final class MnistServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Jetty's own errors as the API's JSON: those found before any handler runs (a malformed request line or header,
+     * a negative {@code Content-Length}, a request line or headers over {@link #REQUEST_HEAD_BYTES}...) and any a
+     * handler leaves to Jetty. Jetty's page was HTML whatever the client asked for.
+     */
+    private final class JsonErrorHandler extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = response.getStatus();
+            String reason = request.getAttribute(ERROR_MESSAGE) instanceof String s ? s : null;
+            if (request.getAttribute(ERROR_EXCEPTION) instanceof HttpException e) {
+                status = e.getCode();
+                reason = e.getReason();
+            }
+            if (reason == null || reason.isBlank()) {
+                reason = HttpStatus.getMessage(status);
+            }
+            Answers.Error error = jettyError(status, reason);
+            ErrorCode code = ErrorCode.valueOf(error.error().toUpperCase(Locale.ROOT));
+            metrics.error(code);
+            response.setStatus(error.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            if (code == ErrorCode.SERVER_BUSY) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(WorkQueue.RETRY_AFTER_SECONDS));
+            }
+            try {
+                response.write(true, ByteBuffer.wrap(json.writeValueAsBytes(error)), callback);
+            } catch (JsonProcessingException e) {
+                callback.failed(e);
+            }
+            return true;
+        }
+    }
+
+    /** The API's error for a status Jetty chose, with Jetty's reason ({@code Invalid Content-Length Value}...). */
+    private Answers.Error jettyError(int status, String reason) {
+        String why = " (" + reason + ")";
+        return switch (status) {
+            case 404 -> error(ErrorCode.NOT_FOUND, "No endpoint at this path" + why + "; the API is described at"
+                    + " /api/v1/openapi.json");
+            case 405 -> error(ErrorCode.METHOD_NOT_ALLOWED, "The method is not answered here" + why + "; see"
+                    + " /api/v1/openapi.json for the methods of each endpoint");
+            case 408 -> error(ErrorCode.REQUEST_TIMEOUT, tooSlow() + why);
+            case 413 -> error(ErrorCode.TOO_MANY_BYTES, tooManyBytes());
+            case 414 -> error(ErrorCode.URI_TOO_LONG, "The request line (method, path and query) is over the limit of "
+                    + REQUEST_HEAD_BYTES + " bytes" + why + "; send the image as the request body, not in the URL");
+            case 431 -> error(ErrorCode.HEADERS_TOO_LARGE, "The request's headers are over the limit of "
+                    + REQUEST_HEAD_BYTES + " bytes" + why + "; send fewer or shorter headers (large cookies for this"
+                    + " host?)");
+            case 503 -> error(ErrorCode.SERVER_BUSY, "The server cannot take the request now" + why + ": it is"
+                    + " stopping or overloaded. Try again in " + WorkQueue.RETRY_AFTER_SECONDS + " s");
+            case 500 -> error(ErrorCode.INTERNAL_ERROR, "The server failed" + why + "; its log may have the"
+                    + " details. Please report it with the request that caused it");
+            // Anything else Jetty refuses (a malformed request, an unknown transfer coding or HTTP version, an
+            // expectation it does not meet) is the request's fault: 400.
+            default -> error(ErrorCode.BAD_REQUEST, "The request is not valid HTTP/1.1" + why + "; send a"
+                    + " well-formed request: 'METHOD /path HTTP/1.1' with %XX escapes only, one Host header, headers"
+                    + " as 'Name: value' lines, and a body of one Content-Length of 0 or more bytes or chunked");
+        };
+    }
+
+    private static Answers.Error error(ErrorCode code, String message) {
+        return new Answers.Error(code.code(), message, code.status());
+    }
+
     private static void route(JavalinConfig c, String method, String path, Handler handler) {
         if (!ROUTES.contains(new Route(method, path))) {
             throw new IllegalStateException(method + " " + path + " is not in MnistServer.ROUTES (nor, then, in"
@@ -266,21 +367,35 @@ public final class MnistServer implements AutoCloseable {
             handler.handle(ctx);
         };
         c.routes.addHttpHandler(HandlerType.findOrCreate(method), path, labelled);
+        if (method.equals("GET")) {
+            // HEAD runs the GET handler (Jetty sends its status and headers, not its body); left to Javalin it was
+            // a bare 200 text/plain that said nothing of what GET answers.
+            c.routes.addHttpHandler(HandlerType.HEAD, path, labelled);
+        }
     }
 
+    /**
+     * One image or a multipart form of them, each read as a digit. Like {@link #numbers}, it reads the body before
+     * the request takes a place in the work queue: a client that sends slowly or stalls holds only its own connection
+     * and thread (for at most the idle timeout, or until under the minimum data rate), never a place that other
+     * callers need. A full queue is still refused before the body is read ({@link WorkQueue#ensureRoom()}).
+     */
     private void digits(Context ctx) throws Exception {
         boolean withInput = flag(ctx, "input");
         DigitClassifier clf = model.require();
-        try (WorkQueue.Ticket ticket = work.admit()) {
-            if (ctx.isMultipartFormData()) {
-                List<Recognizer.Upload> uploads = uploads(ctx);
+        work.ensureRoom();
+        if (ctx.isMultipartFormData()) {
+            List<Recognizer.Upload> uploads = uploads(ctx);
+            try (WorkQueue.Ticket ticket = work.admit()) {
                 List<Answers.FileDigit> results = ticket.run(() -> recognizer.digits(clf, uploads, withInput));
                 long failed = results.stream().filter(r -> r.error() != null).count();
                 results.stream().filter(r -> r.error() != null).forEach(r -> metrics.error(code(r.error())));
                 metrics.predicted("digits", (int) (results.size() - failed));
                 send(ctx, 200, new Answers.Results<>(results, (int) failed));
-            } else {
-                byte[] body = body(ctx);
+            }
+        } else {
+            byte[] body = body(ctx);
+            try (WorkQueue.Ticket ticket = work.admit()) {
                 Answers.Digit answer = ticket.run(() -> recognizer.digit(clf, body, withInput));
                 metrics.predicted("digits", 1);
                 send(ctx, 200, answer);
@@ -290,16 +405,19 @@ public final class MnistServer implements AutoCloseable {
 
     private void numbers(Context ctx) throws Exception {
         DigitClassifier clf = model.require();
-        try (WorkQueue.Ticket ticket = work.admit()) {
-            if (ctx.isMultipartFormData()) {
-                List<Recognizer.Upload> uploads = uploads(ctx);
+        work.ensureRoom();
+        if (ctx.isMultipartFormData()) {
+            List<Recognizer.Upload> uploads = uploads(ctx);
+            try (WorkQueue.Ticket ticket = work.admit()) {
                 List<Answers.FileNumber> results = ticket.run(() -> recognizer.numbers(clf, uploads));
                 long failed = results.stream().filter(r -> r.error() != null).count();
                 results.stream().filter(r -> r.error() != null).forEach(r -> metrics.error(code(r.error())));
                 metrics.predicted("numbers", (int) (results.size() - failed));
                 send(ctx, 200, new Answers.Results<>(results, (int) failed));
-            } else {
-                byte[] body = body(ctx);
+            }
+        } else {
+            byte[] body = body(ctx);
+            try (WorkQueue.Ticket ticket = work.admit()) {
                 Answers.Number answer = ticket.run(() -> recognizer.number(clf, body));
                 metrics.predicted("numbers", 1);
                 send(ctx, 200, answer);
@@ -332,7 +450,7 @@ public final class MnistServer implements AutoCloseable {
         byte[] body;
         try (InputStream in = ctx.req().getInputStream()) {
             body = readBounded(in, config.maxBodyBytes());
-        } catch (IOException e) {
+        } catch (IOException | HttpException.RuntimeException e) {   // Jetty's 408 for the data rate is the latter
             throw incompleteBody(e);
         }
         if (body.length == 0) {
@@ -374,6 +492,9 @@ public final class MnistServer implements AutoCloseable {
     }
 
     private RuntimeException multipartProblem(Exception e) {
+        if (timedOut(e)) {
+            return new ApiException(ErrorCode.REQUEST_TIMEOUT, tooSlow());
+        }
         String detail = String.valueOf(rootMessage(e)).toLowerCase(Locale.ROOT);
         if (detail.contains("size") || detail.contains("too large") || detail.contains("exceed")) {
             return new ApiException(ErrorCode.TOO_MANY_BYTES, tooManyBytes());
@@ -401,13 +522,34 @@ public final class MnistServer implements AutoCloseable {
     }
 
     /**
-     * The body could not be read to its end: the client closed the connection early or stopped sending until the
-     * idle timeout. The request is broken, not the server (Jetty says so with an IOException).
+     * The body could not be read to its end: the client closed the connection early (400 {@code bad_request}), or
+     * sent nothing for the idle timeout or less than the minimum data rate (408 {@code request_timeout}). The request
+     * is broken, not the server (Jetty says so with an IOException, or a 408 {@link HttpException}).
      */
-    private static ApiException incompleteBody(IOException e) {
+    private ApiException incompleteBody(Exception e) {
         LOG.debug("[mnist] request body incomplete", e);
+        if (timedOut(e)) {
+            return new ApiException(ErrorCode.REQUEST_TIMEOUT, tooSlow());
+        }
         return new ApiException(ErrorCode.BAD_REQUEST, "The request's body ended before its declared length, or"
                 + " stopped arriving (" + e.getClass().getSimpleName() + "); send the whole image in one request");
+    }
+
+    /** Whether Jetty gave up on the body for its slowness: the idle timeout, or 408 for the minimum data rate. */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TimeoutException || (t instanceof HttpException h && h.getCode() == 408)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String tooSlow() {
+        return String.format(Locale.ROOT, "The request arrived too slowly: nothing for %.1f s, or under %d bytes/s on"
+                + " average; the connection is closed. Send the whole request at once, or start the server with a"
+                + " larger --idle-timeout or a smaller --min-request-rate", config.idleTimeout().toMillis() / 1000.0,
+                config.minRequestDataRate());
     }
 
     private static byte[] readBounded(InputStream in, long max) throws IOException {
@@ -448,7 +590,7 @@ public final class MnistServer implements AutoCloseable {
         if (code == ErrorCode.TOO_MANY_BYTES) {
             drainRefusedBody(ctx);
         }
-        if (code == ErrorCode.TOO_MANY_BYTES || (ctx.method() == HandlerType.POST
+        if (code == ErrorCode.TOO_MANY_BYTES || code == ErrorCode.REQUEST_TIMEOUT || (ctx.method() == HandlerType.POST
                 && (code == ErrorCode.SERVER_BUSY || code == ErrorCode.MODEL_NOT_LOADED))) {
             // Answered without reading the body: the connection cannot be reused, and the client must know it.
             ctx.header("Connection", "close");

@@ -23,7 +23,22 @@ import java.util.Objects;
  *       <td>503 {@code server_busy} with {@code Retry-After}</td></tr>
  *   <tr><td>{@link #corsOrigin()}</td><td>none: no CORS headers</td><td>-</td></tr>
  *   <tr><td>{@link #shutdownGrace()}</td><td>30 s for requests in flight to finish on stop</td><td>they are cut</td></tr>
+ *   <tr><td>{@link #idleTimeout()}</td><td>5 s without a byte from the client: waiting for a request's headers, for
+ *       the next byte of its body, or for the next request on a kept-alive connection</td>
+ *       <td>the connection is closed (mid-body: 408 {@code request_timeout} first)</td></tr>
+ *   <tr><td>{@link #headerTimeout()}</td><td>10 s for a request's headers to be complete, from the connection's
+ *       opening or its previous answer</td><td>the connection is closed</td></tr>
+ *   <tr><td>{@link #minRequestDataRate()}</td><td>1024 bytes/s for a request's body, averaged from its first byte
+ *       (checked at each read)</td><td>408 {@code request_timeout}, and the connection is closed</td></tr>
+ *   <tr><td>request line; headers (fixed)</td><td>8 KiB each</td><td>414 {@code uri_too_long};
+ *       431 {@code headers_too_large}</td></tr>
  * </table>
+ *
+ * <p>The timeouts and the rate bound slow and stalled clients: a request's body is read before the request takes a
+ * place among {@link #workers()} and {@link #queue()}, so a client that stops sending holds a connection and a thread
+ * of the HTTP server for at most {@link #idleTimeout()}, never a place of the queue; one that trickles its headers or
+ * its body (a byte now and then, to dodge the idle timeout) is dropped by the header timeout or the data rate. A phone on a poor link (10 KB/s and
+ * up) is far above the rate.
  *
  * @param host          the address to bind to; {@code 0.0.0.0} for every interface
  * @param port          the TCP port, 0..65535 (0: any free port, see {@link MnistServer#port()})
@@ -35,9 +50,17 @@ import java.util.Objects;
  * @param corsOrigin    the one other origin whose scripts may call the API (e.g. {@code https://example.org}), or
  *                      {@code null} for none
  * @param shutdownGrace how long {@link MnistServer#close()} waits for requests in flight
+ * @param idleTimeout   how long a connection may go without a byte from the client (whole milliseconds, at least
+ *                      1 ms) before the server closes it
+ * @param headerTimeout how long a request's headers may take to be complete, from the connection's opening or its
+ *                      previous answer (whole milliseconds, at least 1 ms); it also bounds how long a kept-alive
+ *                      connection waits for its next request
+ * @param minRequestDataRate the slowest a request body may arrive, in bytes per second averaged from its first
+ *                      byte; 0 for no minimum
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, long maxPixels, int maxFiles, int workers,
-                           int queue, String corsOrigin, Duration shutdownGrace) {
+                           int queue, String corsOrigin, Duration shutdownGrace, Duration idleTimeout,
+                           Duration headerTimeout, long minRequestDataRate) {
     /** Loopback only: nothing outside this machine can connect unless {@code host} says so. */
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** The default port. */
@@ -50,6 +73,21 @@ public record ServerConfig(String host, int port, long maxBodyBytes, long maxPix
     public static final int DEFAULT_MAX_FILES = 64;
     /** 64 requests waiting. */
     public static final int DEFAULT_QUEUE = 64;
+    /**
+     * 5 s without a byte: long enough for a client's network to lose and resend a packet several times, short enough
+     * that stalled connections cannot pile up for long (Jetty's own default is 30 s).
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * 10 s for a request's headers: they are at most 8 KiB, which any client sends at once; twice the idle timeout, so
+     * that a kept-alive connection silent for less than the idle timeout still has time for its next request.
+     */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * 1024 bytes/s, a fiftieth of a slow 50 KB/s link: a 10 MiB body may take up to about 3 hours, a few KB digit
+     * photo a few seconds; a client that sends less is holding the connection open, not uploading.
+     */
+    public static final long DEFAULT_MIN_REQUEST_DATA_RATE = 1024;
 
     /** @throws IllegalArgumentException if a setting is outside its range */
     public ServerConfig {
@@ -69,6 +107,18 @@ public record ServerConfig(String host, int port, long maxBodyBytes, long maxPix
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("The shutdown grace cannot be negative, got " + shutdownGrace);
         }
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (idleTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("The idle timeout must be at least 1 ms, got " + idleTimeout);
+        }
+        Objects.requireNonNull(headerTimeout, "headerTimeout");
+        if (headerTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("The header timeout must be at least 1 ms, got " + headerTimeout);
+        }
+        if (minRequestDataRate < 0) {
+            throw new IllegalArgumentException("The minimum request data rate must be at least 0 bytes/s (0: none),"
+                    + " got " + minRequestDataRate);
+        }
         corsOrigin = corsOrigin == null || corsOrigin.isBlank() ? null : corsOrigin.strip();
     }
 
@@ -76,36 +126,52 @@ public record ServerConfig(String host, int port, long maxBodyBytes, long maxPix
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PIXELS,
                 DEFAULT_MAX_FILES, Runtime.getRuntime().availableProcessors(), DEFAULT_QUEUE, null,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), DEFAULT_IDLE_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
+                DEFAULT_MIN_REQUEST_DATA_RATE);
     }
 
     /** These settings listening on {@code host}:{@code port}. */
     public ServerConfig withAddress(String host, int port) {
         return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin,
-                shutdownGrace);
+                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate);
     }
 
     /** These settings with other request limits. */
     public ServerConfig withLimits(long maxBodyBytes, long maxPixels, int maxFiles) {
         return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin,
-                shutdownGrace);
+                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate);
     }
 
     /** These settings with {@code workers} recognising at once and {@code queue} more waiting. */
     public ServerConfig withWork(int workers, int queue) {
         return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin,
-                shutdownGrace);
+                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate);
     }
 
     /** These settings letting scripts of {@code origin} call the API ({@code null}: none). */
     public ServerConfig withCorsOrigin(String origin) {
         return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, origin,
-                shutdownGrace);
+                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate);
     }
 
     /** These settings with another grace period for requests in flight on stop. */
     public ServerConfig withShutdownGrace(Duration grace) {
-        return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin, grace);
+        return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin, grace,
+                idleTimeout, headerTimeout, minRequestDataRate);
+    }
+
+    /**
+     * These settings with other bounds on slow clients.
+     *
+     * @param idleTimeout        how long a connection may go without a byte from the client (at least 1 ms)
+     * @param headerTimeout      how long a request's headers may take, from the connection's opening or its
+     *                           previous answer (at least 1 ms)
+     * @param minRequestDataRate the slowest a body may arrive, in bytes per second (0: no minimum)
+     * @throws IllegalArgumentException if one is outside its range
+     */
+    public ServerConfig withSlowClientLimits(Duration idleTimeout, Duration headerTimeout, long minRequestDataRate) {
+        return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin,
+                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate);
     }
 
     /**

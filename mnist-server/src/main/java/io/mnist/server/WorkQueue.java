@@ -14,8 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Bounds the work in the server: requests are recognised on {@code workers} threads of the queue's own, at most
  * {@code queue} more wait for a turn (first come, first served), and any request beyond that is refused at once with
- * {@link ErrorCode#SERVER_BUSY}, before its body is read. So a burst costs memory for at most
- * {@code workers + queue} bodies, and a caller learns quickly that it should come back later.
+ * {@link ErrorCode#SERVER_BUSY}, before its body is read if the queue is full when it arrives. So a burst costs
+ * memory for at most {@code workers + queue} bodies waiting, and a caller learns quickly that it should come back
+ * later. A request takes its place only once its body has arrived: a client that sends slowly or stalls holds no
+ * place (the HTTP server's idle timeout and minimum data rate bound how long it may take), so bodies still arriving
+ * are bounded by the HTTP server's threads instead (250, each body by the byte limit).
  *
  * <p>The engines are called from these few threads only, never from the HTTP server's many request threads: an
  * engine keeps state per calling thread (libtorch an OpenMP thread team, DJL and ND4J predictors and workspaces), so
@@ -50,11 +53,27 @@ final class WorkQueue implements AutoCloseable {
      */
     Ticket admit() {
         if (!admitted.tryAcquire()) {
-            throw new ApiException(ErrorCode.SERVER_BUSY, "The server is busy: all " + capacity + " places for"
-                    + " requests are taken. Try again in " + RETRY_AFTER_SECONDS + " s, or send fewer requests at"
-                    + " once", RETRY_AFTER_SECONDS);
+            throw busy();
         }
         return new Ticket();
+    }
+
+    /**
+     * Refuses a request at once, before its body is read, when every place is taken now; a place is taken only with
+     * {@link #admit()}, once the body has arrived.
+     *
+     * @throws ApiException {@link ErrorCode#SERVER_BUSY} if every place is taken
+     */
+    void ensureRoom() {
+        if (admitted.availablePermits() == 0) {
+            throw busy();
+        }
+    }
+
+    private ApiException busy() {
+        return new ApiException(ErrorCode.SERVER_BUSY, "The server is busy: all " + capacity + " places for"
+                + " requests are taken. Try again in " + RETRY_AFTER_SECONDS + " s, or send fewer requests at once",
+                RETRY_AFTER_SECONDS);
     }
 
     /** Requests admitted and not yet answered: recognising or waiting. */

@@ -63,6 +63,9 @@ class LimitsTest {
         assertThat(d.corsOrigin()).isNull();
         assertThat(d.imageLimits().maxBytes()).as("one image may fill the body").isEqualTo(d.maxBodyBytes());
         assertThat(d.imageLimits().maxPixels()).isEqualTo(d.maxPixels());
+        assertThat(d.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(d.headerTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(d.minRequestDataRate()).isEqualTo(1024);
     }
 
     @Test
@@ -71,6 +74,12 @@ class LimitsTest {
                 .hasMessageContaining("0..65535");
         assertThatThrownBy(() -> ServerConfig.defaults().withLimits(0, 1, 1)).hasMessageContaining("at least 1");
         assertThatThrownBy(() -> ServerConfig.defaults().withWork(0, 1)).hasMessageContaining("workers 0");
+        assertThatThrownBy(() -> ServerConfig.defaults().withSlowClientLimits(java.time.Duration.ZERO,
+                java.time.Duration.ofSeconds(10), 1024)).hasMessageContaining("idle timeout must be at least 1 ms");
+        assertThatThrownBy(() -> ServerConfig.defaults().withSlowClientLimits(java.time.Duration.ofSeconds(5),
+                java.time.Duration.ZERO, 1024)).hasMessageContaining("header timeout must be at least 1 ms");
+        assertThatThrownBy(() -> ServerConfig.defaults().withSlowClientLimits(java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(10), -1)).hasMessageContaining("at least 0 bytes/s");
     }
 
     @Test
