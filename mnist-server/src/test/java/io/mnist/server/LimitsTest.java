@@ -104,14 +104,15 @@ class LimitsTest {
 
     @Test
     void refusesAMultipartBodyOverTheByteLimit() {
-        // Sent as a careful client sends a large upload, asking first (Expect: 100-continue): the refusal comes before
-        // the body, and cannot race the client's writing (without it the socket may close under the client).
+        // Refused by its declared length, before a byte of the body is read: the request is sent without its body, so
+        // the answer cannot race the client's writing. (Sent whole through HttpClient, even with Expect:
+        // 100-continue, the server's close after its answer sometimes cut the client's upload and the client saw
+        // "header parser received no bytes" instead of the 413.)
         byte[] body = Http.multipart("b", List.of(
                 Http.Part.file("big.png", random(MAX_BODY / 2)), Http.Part.file("big2.png", random(MAX_BODY / 2))));
-        Http.Answer a = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                        + "/api/v1/digits")).expectContinue(true)
-                .header("Content-Type", "multipart/form-data; boundary=b")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        RawHttp.Answer a = RawHttp.exchange(server.port(), "POST /api/v1/digits HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n");
 
         assertThat(a.status()).isEqualTo(413);
         assertThat(a.error()).isEqualTo("too_many_bytes");
