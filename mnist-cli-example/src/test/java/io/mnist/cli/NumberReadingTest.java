@@ -224,17 +224,21 @@ class NumberReadingTest {
         });
         assertThat(clf.readNumber(hyphen).text()).isEqualTo("1-4");
 
-        BufferedImage time = draw(420, 160, g -> {
-            oneTwo(g, 20);
-            g.fillOval(175, 55, 10, 10);            // the colon
-            g.fillOval(175, 110, 10, 10);
-            g.drawArc(215, 25, 60, 50, 150, -240);  // a 3
-            g.drawArc(215, 75, 60, 55, 90, -240);
-            g.drawOval(310, 25, 70, 105);           // a 0
-        });
-        n = clf.readNumber(time);
-        assertThat(n.text()).as("digits %s", n.digits()).isEqualTo("12:30");
-        assertThat(n.digits()).hasSize(4);
+        // The colon's dots as wide as the pen (7 px) are specks beside the strokes; 12 px, strokes of their own.
+        // With the pen's dots the first version read "12.30".
+        for (int dot : new int[] {7, 12}) {
+            BufferedImage time = draw(420, 160, g -> {
+                oneTwo(g, 20);
+                g.fillOval(175, 55, dot, dot);          // the colon
+                g.fillOval(175, 110, dot, dot);
+                g.drawArc(215, 25, 60, 50, 150, -240);  // a 3
+                g.drawArc(215, 75, 60, 55, 90, -240);
+                g.drawOval(310, 25, 70, 105);           // a 0
+            });
+            n = clf.readNumber(time);
+            assertThat(n.text()).as("dots of %d px: digits %s", dot, n.digits()).isEqualTo("12:30");
+            assertThat(n.digits()).hasSize(4);
+        }
     }
 
     @Test

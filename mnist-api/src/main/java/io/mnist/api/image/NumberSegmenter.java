@@ -117,9 +117,10 @@ public final class NumberSegmenter {
         }
         int rowHeight = groups.stream().mapToInt(g -> InkImage.bounds(g).height).max().orElse(1);
         List<Rectangle> points = points(groups, rowHeight);
-        points.addAll(penDots(ink, groups, rowHeight));
-        points.sort(Comparator.comparingInt(p -> p.x));
         List<Mark> marks = signs(groups, rowHeight);
+        penDots(ink, groups, rowHeight, points, marks);
+        points.sort(Comparator.comparingInt(p -> p.x));
+        marks.sort(Comparator.comparingInt(m -> m.box().x));
         mergeSmallPieces(groups, rowHeight);
         dropMarks(groups, rowHeight);
         // A digit's usual width in this row; narrow ones (a 1) do not count, or every 0 would look like two digits.
@@ -243,17 +244,19 @@ public final class NumberSegmenter {
     }
 
     /**
-     * The speck that is a point made with the pen, if there is exactly one: at least {@value #PEN_DOT_WIDTH} of the
-     * pen's width across both ways (and 2 pixels), no more than {@value #POINT} of the row's height, filling half
-     * its box, low in the row, clear of every group's columns, with a group as tall as a digit on each side. A
-     * pen's dot can hold under {@value Components#SPECK} of the pixels of the largest stroke and so be dropped as a
-     * speck. Dust is told from it by number: when more than {@value #MOST_PEN_SIZED_SPECKS} specks anywhere are as
-     * large as a pen's dot, or more than one would be a point, the image is dusty and none is taken.
+     * The specks that are a point or a colon made with the pen: at least {@value #PEN_DOT_WIDTH} of the pen's width
+     * across both ways (and 2 pixels), no more than {@value #POINT} of the row's height, filling half its box, clear
+     * of every group's columns, with a group as tall as a digit on each side. Two such specks one above the other
+     * are a colon (added to {@code marks}); else exactly one, low in the row, is a point (added to {@code points}).
+     * A pen's dot can hold under {@value Components#SPECK} of the pixels of the largest stroke and so be dropped as
+     * a speck. Dust is told from it by number: when more than {@value #MOST_PEN_SIZED_SPECKS} specks anywhere are as
+     * large as a pen's dot, or more would be a point, the image is dusty and none is taken.
      */
-    private static List<Rectangle> penDots(InkImage ink, List<List<InkImage.Component>> groups, int rowHeight) {
+    private static void penDots(InkImage ink, List<List<InkImage.Component>> groups, int rowHeight,
+                                List<Rectangle> points, List<Mark> marks) {
         List<InkImage.Component> specks = ink.specks();
         if (specks.isEmpty() || groups.size() < 2) {
-            return List.of();
+            return;
         }
         Rectangle[] boxes = groups.stream().map(InkImage::bounds).toArray(Rectangle[]::new);
         double least = Math.max(2, PEN_DOT_WIDTH * penWidth(ink, groups));
@@ -265,7 +268,7 @@ public final class NumberSegmenter {
             }
         }
         if (penSized > MOST_PEN_SIZED_SPECKS) {
-            return List.of();
+            return;
         }
         int[] span = digitSpan(groups, rowHeight);
         List<Rectangle> dots = new ArrayList<>();
@@ -273,9 +276,8 @@ public final class NumberSegmenter {
             Rectangle b = speck.bounds();
             boolean penSizedDot = Math.min(b.width, b.height) >= least && speck.area() >= 0.5 * b.width * b.height
                     && Math.max(b.width, b.height) <= POINT * rowHeight;
-            boolean low = b.y >= span[1] - POINT_LOW * (span[1] - span[0]) && b.y + b.height <= span[1] + POINT
-                    * rowHeight;
-            if (!penSizedDot || !low) {
+            boolean within = b.y >= span[0] - POINT * rowHeight && b.y + b.height <= span[1] + POINT * rowHeight;
+            if (!penSizedDot || !within) {
                 continue;
             }
             boolean tallLeft = false;
@@ -295,7 +297,22 @@ public final class NumberSegmenter {
                 dots.add(new Rectangle(b));
             }
         }
-        return dots.size() == 1 ? dots : List.of();
+        if (dots.size() == 2) {
+            dots.sort(Comparator.comparingInt(d -> d.y));
+            Rectangle upper = dots.get(0);
+            Rectangle lower = dots.get(1);
+            boolean sameColumns = Math.min(upper.x + upper.width, lower.x + lower.width) > Math.max(upper.x, lower.x);
+            if (sameColumns && lower.y - (upper.y + upper.height) >= Math.min(upper.height, lower.height)) {
+                Rectangle both = new Rectangle(upper);
+                both.add(lower);
+                marks.add(new Mark(':', both));
+                return;
+            }
+        }
+        List<Rectangle> low = dots.stream().filter(b -> b.y >= span[1] - POINT_LOW * (span[1] - span[0])).toList();
+        if (low.size() == 1) {
+            points.add(low.get(0));
+        }
     }
 
     /**
