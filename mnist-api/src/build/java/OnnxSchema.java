@@ -58,8 +58,8 @@ public final class OnnxSchema {
         }
         Files.createDirectories(output.toAbsolutePath().getParent());
         Files.writeString(output, out);
-        System.out.println("OnnxSchema: wrote ONNX's " + schema.getName() + " (" + schema.getMessageTypeCount()
-                + " messages) for Java package " + args[1] + " to " + output);
+        // Silent on success, as protoc is: the build's own log says the step ran, and a quiet build (the ./mnist
+        // launcher's mvn -q) shows nothing but errors.
     }
 
     private static void printMessage(DescriptorProto m, String indent, StringBuilder out) {
