@@ -20,8 +20,9 @@ import java.util.List;
  *       crosses): at least {@value #THROUGH_SIDE} of the other ink on each side, and {@value #LONG} times as long
  *       as the writing is tall, which a digit's own bar (of a 4, a crossed 7) never is.</li>
  *   <li>A line may slant (up to {@value #MAX_SLOPE}) as long as each of its rows still runs half the ink's width:
- *       a 5-pixel stroke across two digits 100 pixels tall may rise about 7 pixels over its length. Steeper
- *       lines are left in.</li>
+ *       a 5-pixel stroke across two digits 100 pixels tall may rise about 7 pixels over its length. When no such
+ *       line is found in ink wider than tall, the ink is sheared at 2, 4, 6 and 8 degrees either way and searched
+ *       again ({@link #slantedLines}), so a number struck through at a slant loses the stroke too.</li>
  *   <li>The <b>rules of a ruled or squared page</b>: {@value #RULES} or more straight, thin lines, each across
  *       {@value #PAGE} of the image, in either direction, wherever the writing lies ({@link #ruled}).</li>
  *   <li>A <b>box</b>: two such bands, top and bottom, of the same extent, joined at both ends by straight vertical
@@ -52,6 +53,11 @@ final class RulingLines {
     static final double RULE_THICKNESS = 0.04;
     /** The steepest slant of a line, as rise over run (about 6 degrees). */
     static final double MAX_SLOPE = 0.1;
+    /**
+     * The slopes (rise over run, image rows growing downwards) at which {@link #slantedLines} looks for lines the
+     * level search cannot follow: about 2, 4, 6 and 8 degrees either way, nearest first.
+     */
+    static final double[] SHEARS = {0.035, -0.035, 0.07, -0.07, 0.105, -0.105, 0.14, -0.14};
     /** The least share of its columns a slanted line covers. */
     static final double COVERED = 0.9;
     /** The least share of the other ink on each side of a line through the writing. */
@@ -213,12 +219,17 @@ final class RulingLines {
             rowsAbove[y + 1] = rowsAbove[y] + n;
         }
         int[] joinChecks = {MAX_JOIN_CHECKS};
+        boolean lines = false;
         for (Band band : bands) {
             if (isLine(band, mask, rowsAbove, w, h, joinChecks)) {
                 mark(band, mask, w, h, remove);
-                any = true;
+                lines = true;
             }
         }
+        if (!any) {
+            lines |= slantedLines(mask, w, h, left, right, minRun, joinChecks, remove);
+        }
+        any |= lines;
         any |= boxes(bands, mask, w, h, remove);
         if (!any) {
             return null;
@@ -249,6 +260,90 @@ final class RulingLines {
             }
         }
         return out;
+    }
+
+    /**
+     * Lines slanted more than a level band can follow (a number struck through at 2-9 degrees, a tilted underline):
+     * the ink is sheared so that a line of each slope in {@link #SHEARS} becomes level, and looked for as level lines
+     * are; the slope whose lines hold the most pixels is taken, and those pixels are sheared back into
+     * {@code remove} (beside any level line's, which may be the part of a slanted line that one level band held). Only
+     * for ink wider than tall ({@value #LONG} times, as any line through or under writing is longer than the
+     * writing is tall): a single digit costs nothing.
+     *
+     * @return whether a line was marked
+     */
+    private static boolean slantedLines(boolean[] mask, int w, int h, int left, int right, int minRun,
+                                        int[] joinChecks, boolean[] remove) {
+        int top = h;
+        int bottom = -1;
+        for (int i = 0; i < mask.length; i++) {
+            if (mask[i]) {
+                top = Math.min(top, i / w);
+                bottom = Math.max(bottom, i / w);
+            }
+        }
+        if (right - left + 1 < LONG * (bottom - top + 1) * (1 - MAX_THICKNESS)) {
+            return false;
+        }
+        boolean[] best = null;
+        int bestPixels = 0;
+        int[] bestShift = null;
+        int bestLeast = 0;
+        for (double slope : SHEARS) {
+            int[] shift = new int[w];
+            int least = Integer.MAX_VALUE;
+            int most = Integer.MIN_VALUE;
+            for (int x = 0; x < w; x++) {
+                shift[x] = (int) Math.round(-slope * (x - left));
+                least = Math.min(least, shift[x]);
+                most = Math.max(most, shift[x]);
+            }
+            int sh = h + most - least;
+            boolean[] sheared = new boolean[w * sh];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    if (mask[y * w + x]) {
+                        sheared[(y + shift[x] - least) * w + x] = true;
+                    }
+                }
+            }
+            long[] rowsAbove = new long[sh + 1];
+            for (int y = 0; y < sh; y++) {
+                int n = 0;
+                for (int x = left; x <= right; x++) {
+                    if (sheared[y * w + x]) {
+                        n++;
+                    }
+                }
+                rowsAbove[y + 1] = rowsAbove[y] + n;
+            }
+            boolean[] found = new boolean[w * sh];
+            for (Band band : bands(sheared, w, sh, minRun)) {
+                Band b = grown(band, sheared, w, sh);
+                if (isLine(b, sheared, rowsAbove, w, sh, joinChecks)) {
+                    mark(b, sheared, w, sh, found);
+                }
+            }
+            int pixels = 0;
+            for (boolean f : found) {
+                pixels += f ? 1 : 0;
+            }
+            if (pixels > bestPixels) {
+                best = found;
+                bestPixels = pixels;
+                bestShift = shift;
+                bestLeast = least;
+            }
+        }
+        if (best == null) {
+            return false;
+        }
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                remove[y * w + x] |= best[(y + bestShift[x] - bestLeast) * w + x];
+            }
+        }
+        return true;
     }
 
     /**
