@@ -279,18 +279,14 @@ class NumberReadingTest {
         // "1234" struck through at 2 to 8 degrees either way: from 4 degrees the line was left in, and read "7234".
         for (int degrees : new int[] {2, 4, 6, 8, -3, -5, -7}) {
             double rise = Math.tan(Math.toRadians(degrees));
-            BufferedImage struck = draw(420, 200, g -> {
-                g.drawLine(30, 65, 50, 45);             // a 1
-                g.drawLine(50, 45, 50, 150);
-                g.drawArc(90, 45, 60, 55, 160, -200);   // a 2
-                g.drawLine(148, 82, 90, 150);
-                g.drawLine(90, 150, 155, 150);
-                g.drawArc(190, 45, 60, 50, 150, -240);  // a 3
-                g.drawArc(190, 95, 60, 55, 90, -240);
-                g.drawLine(340, 45, 290, 115);          // a 4
-                g.drawLine(290, 115, 370, 115);
-                g.drawLine(350, 75, 350, 150);
-                g.drawLine(15, (int) Math.round(100 + 195 * rise), 405, (int) Math.round(100 - 195 * rise));
+            BufferedImage struck = draw(420, 160, g -> {
+                oneTwo(g, 30);
+                g.drawArc(190, 25, 60, 50, 150, -240);  // a 3
+                g.drawArc(190, 75, 60, 55, 90, -240);
+                g.drawLine(340, 25, 290, 95);           // a 4
+                g.drawLine(290, 95, 370, 95);
+                g.drawLine(350, 55, 350, 130);
+                g.drawLine(15, (int) Math.round(80 + 195 * rise), 405, (int) Math.round(80 - 195 * rise));
             });
             NumberReading n = clf.readNumber(struck);
             assertThat(n.text()).as("%d degrees, digits %s", degrees, n.digits()).isEqualTo("1234");

@@ -179,26 +179,7 @@ public final class NonDigitImages {
             double cx = SIZE * (0.3 + 0.4 * random.nextDouble());
             double cy = SIZE * (0.3 + 0.4 * random.nextDouble());
             double radius = SIZE * (0.12 + 0.18 * random.nextDouble()) / Math.sqrt(blobs);
-            int points = 12 + random.nextInt(10);
-            double[] r = new double[points];
-            for (int i = 0; i < points; i++) {
-                r[i] = radius * (0.65 + 0.6 * random.nextDouble());
-            }
-            Path2D.Double path = new Path2D.Double();
-            for (int i = 0; i < points; i++) {
-                // Neighbouring radii averaged: a blot's edge wobbles, it does not spike.
-                double rr = (r[(i + points - 1) % points] + 2 * r[i] + r[(i + 1) % points]) / 4;
-                double a = 2 * Math.PI * i / points;
-                double x = cx + rr * Math.cos(a) * (0.7 + 0.3 * random.nextDouble());
-                double y = cy + rr * Math.sin(a);
-                if (i == 0) {
-                    path.moveTo(x, y);
-                } else {
-                    path.lineTo(x, y);
-                }
-            }
-            path.closePath();
-            g.fill(path);
+            g.fill(blob(random, cx, cy, radius, 12 + random.nextInt(10), 0.65, 0.6, 0.7));
         }
         g.dispose();
         return new Sample(Kind.STAIN, "stain of " + blobs + " blob" + (blobs > 1 ? "s" : ""), image);
@@ -255,13 +236,29 @@ public final class NonDigitImages {
         double radius = SIZE * (0.02 + 0.1 * random.nextDouble());
         double cx = SIZE * (0.35 + 0.3 * random.nextDouble());
         double cy = SIZE * (0.35 + 0.3 * random.nextDouble());
-        int points = 16;
+        Path2D.Double path = blob(random, cx, cy, radius, 16, 0.9, 0.2, 0.85);
+        g.fill(path);
+        g.dispose();
+        return new Sample(Kind.DOT, String.format(java.util.Locale.ROOT, "dot %.0f px across", 2 * radius), image);
+    }
+
+    /**
+     * A filled blot round {@code (cx, cy)}: {@code points} corners at radii drawn from {@code least} to
+     * {@code least + range} times {@code radius}, each averaged with its neighbours (a blot's edge wobbles, it does
+     * not spike), and squeezed across by a factor drawn from {@code squeeze} to 1.
+     */
+    private static Path2D.Double blob(Random random, double cx, double cy, double radius, int points, double least,
+                                      double range, double squeeze) {
+        double[] r = new double[points];
+        for (int i = 0; i < points; i++) {
+            r[i] = radius * (least + range * random.nextDouble());
+        }
         Path2D.Double path = new Path2D.Double();
         for (int i = 0; i < points; i++) {
+            double rr = (r[(i + points - 1) % points] + 2 * r[i] + r[(i + 1) % points]) / 4;
             double a = 2 * Math.PI * i / points;
-            double r = radius * (0.9 + 0.2 * random.nextDouble());
-            double x = cx + r * Math.cos(a) * (0.85 + 0.15 * random.nextDouble());
-            double y = cy + r * Math.sin(a);
+            double x = cx + rr * Math.cos(a) * (squeeze + (1 - squeeze) * random.nextDouble());
+            double y = cy + rr * Math.sin(a);
             if (i == 0) {
                 path.moveTo(x, y);
             } else {
@@ -269,9 +266,7 @@ public final class NonDigitImages {
             }
         }
         path.closePath();
-        g.fill(path);
-        g.dispose();
-        return new Sample(Kind.DOT, String.format(java.util.Locale.ROOT, "dot %.0f px across", 2 * radius), image);
+        return path;
     }
 
     /** Light paper, not quite white. */
