@@ -43,6 +43,13 @@ public record NumberReading(String text, List<Digit> digits, double segmentation
         public Rectangle box() {
             return new Rectangle(box);
         }
+
+        /** For example {@code Digit[prediction=Prediction[digit=7, ...], box=22,22 112x112]}. */
+        @Override
+        public String toString() {
+            return "Digit[prediction=" + prediction + ", box=" + box.x + "," + box.y + " " + box.width + "x"
+                    + box.height + "]";
+        }
     }
 
     /** Builds the reading from per-digit answers, with no other split of the ink in question. */
