@@ -115,7 +115,10 @@ final class PredictCommand extends Subcommand {
     static List<Row> predict(DigitClassifier classifier, List<Path> paths, boolean number, boolean raw,
                              PrintWriter err) {
         List<Row> rows = new ArrayList<>();
-        for (Path path : expandPaths(paths)) {
+        for (Path path : expandPaths(paths, notice -> {
+            err.println(notice);
+            err.flush();
+        })) {
             String file = FileNames.display(path);
             try {
                 Path real = FileNames.recover(path);
@@ -139,23 +142,40 @@ final class PredictCommand extends Subcommand {
         return expandPaths(paths).stream().map(FileNames::display).toList();
     }
 
+    /** As {@link #expandPaths(List, java.util.function.Consumer)}, without notices of subfolders. */
+    static List<Path> expandPaths(List<Path> paths) {
+        return expandPaths(paths, notice -> { });
+    }
+
     /**
      * Files as given, and each folder's images joined to the folder path as given, in name order. Listed paths are
-     * kept as paths: made again from their text, a name that is not valid UTF-8 would name no file.
+     * kept as paths: made again from their text, a name that is not valid UTF-8 would name no file. An entry named
+     * as an image that is not a regular file (a dangling link, a FIFO) is listed too, so that it gets its own error
+     * row instead of vanishing; a folder inside a folder is not read, and {@code notice} is told so.
      */
-    static List<Path> expandPaths(List<Path> paths) {
+    static List<Path> expandPaths(List<Path> paths, java.util.function.Consumer<String> notice) {
         List<Path> files = new ArrayList<>();
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
                 int before = files.size();
+                List<String> subfolders = new ArrayList<>();
                 try (Stream<Path> list = Files.list(p)) {
-                    list.filter(Files::isRegularFile)
-                            .filter(f -> IMAGE_TYPES.stream().anyMatch(t -> f.getFileName().toString()
-                                    .toLowerCase(Locale.ROOT).endsWith(t)))
-                            .map(f -> p.resolve(f.getFileName()))
-                            .sorted(java.util.Comparator.comparing(FileNames::display)).forEach(files::add);
-                } catch (IOException e) {
+                    list.forEach(f -> {
+                        if (Files.isDirectory(f)) {
+                            subfolders.add(FileNames.display(p.resolve(f.getFileName())));
+                        } else if (IMAGE_TYPES.stream().anyMatch(t -> f.getFileName().toString()
+                                .toLowerCase(Locale.ROOT).endsWith(t))) {
+                            files.add(p.resolve(f.getFileName()));
+                        }
+                    });
+                } catch (IOException | java.io.UncheckedIOException e) {
                     // read() reports the folder
+                }
+                files.subList(before, files.size()).sort(java.util.Comparator.comparing(FileNames::display));
+                subfolders.sort(null);
+                for (String sub : subfolders) {
+                    notice.accept("mnist: " + sub + " is a folder inside " + FileNames.display(p)
+                            + " and is not read; name it too to read its images");
                 }
                 if (files.size() == before) {
                     files.add(p); // a folder without images gets an error row, not silence

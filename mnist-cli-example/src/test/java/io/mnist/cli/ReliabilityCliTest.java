@@ -132,4 +132,23 @@ class ReliabilityCliTest {
         Run known = run("predict", "--format", "yaml", SAMPLE.toString());
         assertThat(known.err()).as("no hint when every option is known").doesNotContain("not an option of");
     }
+
+    @Test
+    void aFolderListingReportsWhatItDoesNotRead(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // A dangling link and a FIFO named as images, and a folder of images inside the folder, were all left out
+        // without a word.
+        Path folder = Files.createDirectory(dir.resolve("f"));
+        Files.copy(SAMPLE, folder.resolve("seven.png"));
+        Files.createSymbolicLink(folder.resolve("gone.png"), dir.resolve("no-such-file.png"));
+        Process mkfifo = new ProcessBuilder("mkfifo", folder.resolve("pipe.png").toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        Files.createDirectory(folder.resolve("inner"));
+        Files.copy(SAMPLE, folder.resolve("inner").resolve("seven.png"));
+
+        Run r = run("predict", "--backend", "djl", "--format", "csv", folder.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(MnistCli.EXIT_PARTIAL);
+        assertThat(r.out()).contains("seven.png,7").contains("gone.png,error").contains("pipe.png,error");
+        assertThat(r.err()).contains("gone.png: no such file").contains("pipe.png").contains("not a regular file")
+                .contains("inner is a folder inside").contains("name it too");
+    }
 }
