@@ -275,6 +275,26 @@ class NumberReadingTest {
     }
 
     @Test
+    void aMarkerStrokeThroughTheDigitsAddsNoDigit() {
+        // A line as thick as a marker's (12 px, a ninth of the writing's height) through "12" and "123": read "72"
+        // and "723" while lines had to be under 8% of the writing's height.
+        BufferedImage twelve = draw(300, 170, g -> {
+            oneTwo(g, 40);
+            g.setStroke(new BasicStroke(12, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            g.drawLine(25, 80, 185, 80);
+        });
+        assertThat(clf.readNumber(twelve).text()).isEqualTo("12");
+        BufferedImage oneTwoThree = draw(330, 170, g -> {
+            oneTwo(g, 20);
+            g.drawArc(190, 25, 60, 50, 150, -240);  // a 3
+            g.drawArc(190, 75, 60, 55, 90, -240);
+            g.setStroke(new BasicStroke(12, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            g.drawLine(10, 78, 290, 78);
+        });
+        assertThat(clf.readNumber(oneTwoThree).text()).isEqualTo("123");
+    }
+
+    @Test
     void aStrokeThroughAtASlantAddsNoDigitEither() {
         // "1234" struck through at 2 to 8 degrees either way: from 4 degrees the line was left in, and read "7234".
         for (int degrees : new int[] {2, 4, 6, 8, -3, -5, -7}) {

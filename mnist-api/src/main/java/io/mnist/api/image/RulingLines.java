@@ -10,7 +10,8 @@ import java.util.List;
  * a line under a number does not join its digits into one piece. What counts as a line:
  * <ul>
  *   <li>a <b>straight horizontal run</b> of ink at least {@value #MIN_RUN} pixels and half the ink's width long,
- *       in a band of rows no thicker than {@value #MAX_THICKNESS} of the height of the other ink;</li>
+ *       in a band of rows no thicker than {@value #MAX_THICKNESS} of the height of the other ink
+ *       ({@value #MAX_THROUGH_THICKNESS} for a line through the writing);</li>
  *   <li><b>under or over</b> the writing: at most {@value #BEYOND} of the other ink lies on its far side (or
  *       through it, see below);</li>
  *   <li>and either <b>longer than the writing is tall</b> ({@value #LONG} times the other ink's height), or
@@ -41,6 +42,12 @@ final class RulingLines {
     static final double MIN_SPAN = 0.5;
     /** The thickest band, as a share of the height of the other ink (or of a box). */
     static final double MAX_THICKNESS = 0.08;
+    /**
+     * The thickest line through the writing, as a share of the height of the other ink: a marker's stroke across
+     * a number is as thick as its digits' strokes, often a tenth of their height, and a line through the writing
+     * must meet stricter tests than one under it (ink on both sides, longer than the writing is tall).
+     */
+    static final double MAX_THROUGH_THICKNESS = 0.15;
     /** The shortest row of a band, as a share of the band's length: a ruled line is straight. */
     static final double STRAIGHT = 0.7;
     /** The most of the other ink that may lie beyond the line, as a share of its pixels. */
@@ -522,15 +529,24 @@ final class RulingLines {
         long below = rowsAbove[h] - rowsAbove[band.y1 + 1];
         int top = firstRowOfOtherInk(band, rowsAbove, inBand, 0, h, 1);
         int bottom = firstRowOfOtherInk(band, rowsAbove, inBand, h - 1, -1, -1);
-        if (band.thickness() > Math.max(2, MAX_THICKNESS * (bottom - top + 1))) {
+        if (band.thickness() > Math.max(2, MAX_THROUGH_THICKNESS * (bottom - top + 1))) {
             return false;
         }
         boolean under = below <= BEYOND * total;
         boolean over = above <= BEYOND * total;
+        if ((under || over) && band.thickness() > Math.max(2, MAX_THICKNESS * (bottom - top + 1))) {
+            return false;
+        }
         if (!under && !over) {
             // Through the writing: struck through, or a ruled line the writing is larger than.
-            return above >= THROUGH_SIDE * total && below >= THROUGH_SIDE * total
+            boolean through = above >= THROUGH_SIDE * total && below >= THROUGH_SIDE * total
                     && band.length() >= LONG * (bottom - top + 1);
+            if (!through || band.thickness() <= Math.max(2, MAX_THICKNESS * (bottom - top + 1))) {
+                return through;
+            }
+            // As thick as a marker's stroke: only across two digits or more side by side, not a digit's own bar
+            // (the long, heavy top bar of a 5, the base of a wide 0).
+            return sideBySide(band, mask, w, h, PIECE * (bottom - top + 1)) >= 2;
         }
         int writing = under ? band.y0 - top : bottom - band.y1;
         if (band.length() >= LONG * writing) {
@@ -562,6 +578,41 @@ final class RulingLines {
             }
         }
         return tall >= 2 && band.length() >= JOIN_SPAN * (x1 - x0 + 1);
+    }
+
+    /**
+     * How many runs of neighbouring columns hold the other ink (without the band) with paper columns between them,
+     * each spanning at least {@code least} rows: the digits a line crosses, standing side by side. One pass over
+     * the pixels, no labelling.
+     */
+    private static int sideBySide(Band band, boolean[] mask, int w, int h, double least) {
+        int count = 0;
+        int runTop = Integer.MAX_VALUE;
+        int runBottom = -1;
+        for (int x = 0; x <= w; x++) {
+            int colTop = Integer.MAX_VALUE;
+            int colBottom = -1;
+            if (x < w) {
+                int i = x - band.x0;
+                boolean inBand = i >= 0 && i < band.length() && band.top[i] >= 0;
+                for (int y = 0; y < h; y++) {
+                    // The band's rows and two more each side: a sheared line's stepped, faint edge is the line's.
+                    if (mask[y * w + x] && !(inBand && y >= band.top[i] - 2 && y <= band.bottom[i] + 2)) {
+                        colTop = Math.min(colTop, y);
+                        colBottom = y;
+                    }
+                }
+            }
+            if (colBottom >= 0) {
+                runTop = Math.min(runTop, colTop);
+                runBottom = Math.max(runBottom, colBottom);
+            } else if (runBottom >= 0) {
+                count += runBottom - runTop + 1 >= least ? 1 : 0;
+                runTop = Integer.MAX_VALUE;
+                runBottom = -1;
+            }
+        }
+        return count;
     }
 
     /** The first row from {@code from} in direction {@code step} holding ink that is not the band's. */
