@@ -51,6 +51,30 @@ class DigitShapeTest {
         }
     }
 
+    /** Dashes tilted 10-30 degrees, which the flat check lets through (a breaker's find), fail the tilted-dash rule. */
+    @Test
+    void failsDashesTiltedUpToThirtyDegrees() {
+        for (int degrees : new int[] {-30, -20, -10, 10, 20, 30}) {
+            for (int pen : new int[] {6, 10, 16}) {
+                java.awt.image.BufferedImage b = new java.awt.image.BufferedImage(200, 200,
+                        java.awt.image.BufferedImage.TYPE_INT_RGB);
+                java.awt.Graphics2D g = b.createGraphics();
+                g.setColor(java.awt.Color.WHITE);
+                g.fillRect(0, 0, 200, 200);
+                g.setColor(java.awt.Color.BLACK);
+                g.setStroke(new java.awt.BasicStroke(pen, java.awt.BasicStroke.CAP_ROUND,
+                        java.awt.BasicStroke.JOIN_ROUND));
+                double t = Math.toRadians(degrees);
+                g.drawLine((int) (100 - 55 * Math.cos(t)), (int) (100 + 55 * Math.sin(t)),
+                        (int) (100 + 55 * Math.cos(t)), (int) (100 - 55 * Math.sin(t)));
+                g.dispose();
+                DigitImage image = ImagePreprocessor.standard().preprocess(b);
+                assertThat(DigitShape.score(image.pixels(), 0)).as("a dash at %d degrees, pen %d", degrees, pen)
+                        .isGreaterThan(1);
+            }
+        }
+    }
+
     @Test
     void scoresAnEmptyImageAsNoDigitAndStaysFinite() {
         double score = DigitShape.score(new float[DigitImage.PIXELS], 0);
