@@ -204,7 +204,12 @@ public final class ImageDecoder {
             return "image";
         }
         String name = names[0].toUpperCase(Locale.ROOT);
-        return name.equals("TIF") ? "TIFF" : name.equals("JPG") ? "JPEG" : name;
+        return switch (name) {
+            case "TIF" -> "TIFF";
+            case "JPG" -> "JPEG";
+            case "WEBP" -> "WebP";
+            default -> name;
+        };
     }
 
     /**
@@ -254,7 +259,7 @@ public final class ImageDecoder {
         } else if (head.stripLeading().startsWith("<svg") || head.stripLeading().startsWith("<?xml")) {
             known = "an SVG or XML document";
         } else if (head.startsWith("RIFF") && head.startsWith("WEBP", 8)) {
-            known = "a WebP image in a variant this decoder does not read";
+            known = "a WebP image whose header this decoder cannot read (damaged, or a variant it does not know)";
         } else if (b.length > 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8) {
             return new InvalidImageException(Kind.DAMAGED, "The JPEG image cannot be decoded: its header is damaged");
         }
