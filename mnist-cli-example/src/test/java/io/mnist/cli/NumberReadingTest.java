@@ -226,11 +226,12 @@ class NumberReadingTest {
 
         // The colon's dots as wide as the pen (7 px) are specks beside the strokes; 12 px, strokes of their own.
         // With the pen's dots the first version read "12.30".
-        for (int dot : new int[] {7, 12}) {
+        // Dots of 30 px, under a third of the row, with less paper between them than they are tall, were read "12230".
+        for (int dot : new int[] {7, 12, 30}) {
             BufferedImage time = draw(420, 160, g -> {
                 oneTwo(g, 20);
                 g.fillOval(175, 55, dot, dot);          // the colon
-                g.fillOval(175, 110, dot, dot);
+                g.fillOval(175, 110 - Math.max(0, dot - 20), dot, dot);
                 g.drawArc(215, 25, 60, 50, 150, -240);  // a 3
                 g.drawArc(215, 75, 60, 55, 90, -240);
                 g.drawOval(310, 25, 70, 105);           // a 0

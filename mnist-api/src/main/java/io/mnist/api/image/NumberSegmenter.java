@@ -37,6 +37,8 @@ public final class NumberSegmenter {
     static final double PEN_DOT_WIDTH = 0.6;
     /** More specks than this as large as a pen's dot make an image dusty: none of them is taken for a point. */
     static final int MOST_PEN_SIZED_SPECKS = 2;
+    /** A colon's dot is at most this share of the row's height across. */
+    static final double COLON_DOT = 0.35;
     /** A dash is at least this many times as wide as it is tall. */
     static final double DASH_ASPECT = 2;
     /** A dash is at least this share of the row's height wide (shorter is a speck or a point). */
@@ -184,22 +186,44 @@ public final class NumberSegmenter {
                 groups.remove(i--);
                 continue;
             }
-            if (g.size() == 2 && tallOnBothSides(groups, i, rowHeight)) {
-                int top = g.get(0).bounds().y <= g.get(1).bounds().y ? 0 : 1;
-                Rectangle upper = g.get(top).bounds();
-                Rectangle lower = g.get(1 - top).bounds();
-                boolean dots = Math.max(Math.max(upper.width, upper.height), Math.max(lower.width, lower.height))
-                        <= POINT * rowHeight;
-                boolean stacked = lower.y - (upper.y + upper.height) >= Math.min(upper.height, lower.height);
-                boolean within = upper.y >= span[0] - POINT * rowHeight && lower.y + lower.height <= span[1]
-                        + POINT * rowHeight;
-                if (dots && stacked && within) {
-                    marks.add(new Mark(':', b));
-                    groups.remove(i--);
-                }
+            if (g.size() == 2 && tallOnBothSides(groups, i, rowHeight)
+                    && colon(g.get(0).bounds(), g.get(1).bounds(), span, rowHeight)) {
+                marks.add(new Mark(':', b));
+                groups.remove(i--);
+                continue;
+            }
+            // In slanted writing a colon's dots share too few columns to be one group: two neighbouring groups.
+            if (g.size() == 1 && i + 1 < groups.size() && groups.get(i + 1).size() == 1
+                    && (i + 2 == groups.size() || right(groups.get(i + 1))
+                    <= InkImage.bounds(groups.get(i + 2)).x)
+                    && tallOnBothSides(groups, i, rowHeight) && tallAfter(groups, i + 1, rowHeight)
+                    && colon(g.get(0).bounds(), groups.get(i + 1).get(0).bounds(), span, rowHeight)) {
+                Rectangle both = new Rectangle(b);
+                both.add(InkImage.bounds(groups.get(i + 1)));
+                marks.add(new Mark(':', both));
+                groups.remove(i + 1);
+                groups.remove(i--);
             }
         }
         return marks;
+    }
+
+    /**
+     * Whether two marks are a colon's dots: each no more than {@value #COLON_DOT} of the row's height across, one
+     * above the other with paper between them at least half as tall as the smaller, at most as far apart sideways
+     * as that gap (slanted writing), and within the digits' height.
+     */
+    private static boolean colon(Rectangle a, Rectangle b, int[] span, int rowHeight) {
+        Rectangle upper = a.y <= b.y ? a : b;
+        Rectangle lower = a.y <= b.y ? b : a;
+        boolean dots = Math.max(Math.max(upper.width, upper.height), Math.max(lower.width, lower.height))
+                <= COLON_DOT * rowHeight;
+        int gap = lower.y - (upper.y + upper.height);
+        boolean stacked = gap >= 0.5 * Math.min(upper.height, lower.height);
+        int sideways = Math.max(0, Math.max(lower.x - (upper.x + upper.width), upper.x - (lower.x + lower.width)));
+        boolean within = upper.y >= span[0] - POINT * rowHeight && lower.y + lower.height <= span[1]
+                + POINT * rowHeight;
+        return dots && stacked && sideways <= gap && within;
     }
 
     private static int right(List<InkImage.Component> group) {
