@@ -153,6 +153,35 @@ class ReadmeExampleTest {
                 assertThat(printed).as("slf4j-simple at INFO prints only the answer:%n%s", text).hasSize(1);
             }
         }
+
+        // ImportKeras reads an HDF5 file with jHDF, which logs at INFO (dozens of lines per file, and its jar's
+        // simplelogger.properties sends slf4j-simple's output to stdout): raised to WARN like the engines' loggers.
+        Path kerasDir = Files.createTempDirectory("readme-keras-");
+        try {
+            Files.copy(sample, kerasDir.resolve("digit.png"));
+            for (boolean keep : new boolean[] {false, true}) {
+                List<String> command = new ArrayList<>(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+                if (keep) {
+                    command.add("-Dmnist.engineLogs=keep");
+                }
+                command.addAll(List.of("-cp", withBinding, "ImportKeras",
+                        ROOT.resolve("../shared/keras/Purinat33_Streamlit-MNIST__mnist_cnn.h5").toString()));
+                Process imported = new ProcessBuilder(command).directory(kerasDir.toFile()).redirectErrorStream(true)
+                        .start();
+                String text = new String(imported.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(imported.waitFor()).as("ImportKeras with slf4j-simple:%n%s", text).isZero();
+                if (keep) {
+                    assertThat(text).as("jHDF's lines kept on request").contains("io.jhdf");
+                } else {
+                    assertThat(text).as("ImportKeras with slf4j-simple at INFO prints nothing from jHDF")
+                            .doesNotContain("io.jhdf");
+                }
+            }
+        } finally {
+            deleteRecursively(kerasDir);
+        }
     }
 
     /** Lays out parent, BOM and the library jars in {@code repo} as {@code mvn install} would. */

@@ -67,6 +67,12 @@ import java.util.zip.ZipFile;
  * {@value #WEIGHTS_FILE_SLACK} bytes).
  */
 public final class KerasModels {
+    static {
+        // jHDF logs at INFO on every dataset it reads (dozens of lines per model file): quiet like an engine's
+        // start-up loggers, before any of its classes makes a logger.
+        io.mnist.api.spi.EngineLogs.quiet("io.jhdf");
+    }
+
     /** The most a model config (JSON) may hold, in bytes. */
     public static final int MAX_CONFIG_BYTES = 4 << 20;
     /** Bytes per parameter a {@code .keras} archive's weights file may hold: float32 weights and optimizer slots. */
