@@ -16,6 +16,11 @@ import java.util.function.Supplier;
 final class BackendRegistry {
     static final String PROPERTY = "mnist.backend";
     static final String ENVIRONMENT = "MNIST_BACKEND";
+    /**
+     * System property: {@code off} leaves out the notice that several backends are present, for a program that
+     * ships several on purpose and documents its own choice (the {@code mnist} command does).
+     */
+    static final String NOTICE_PROPERTY = "mnist.backendNotice";
     static final String DEFAULT = "djl";
     /** The backend preferred for inference among several, when present (BENCHMARKS.md: it is the fastest). */
     static final String INFERENCE_DEFAULT = "onnxruntime";
@@ -113,7 +118,7 @@ final class BackendRegistry {
                 .orElse(defaultFirst().get(0));
         DigitBackend predicting = backends.containsKey(INFERENCE_DEFAULT) ? backends.get(INFERENCE_DEFAULT)
                 : backends.values().stream().filter(b -> !b.trains()).findFirst().orElse(training);
-        if (!noticeShown) {
+        if (!noticeShown && !"off".equalsIgnoreCase(String.valueOf(properties.apply(NOTICE_PROPERTY)))) {
             noticeShown = true;
             // Said for the use at hand: a program that only predicts is told what predicts.
             String use = predicting == training ? "; using '" + training.name() + "'"

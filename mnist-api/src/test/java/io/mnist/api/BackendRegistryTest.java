@@ -78,6 +78,14 @@ class BackendRegistryTest {
     }
 
     @Test
+    void aProgramThatShipsSeveralOnPurposeCanTurnTheNoticeOff() {
+        DigitBackend djl = named("djl");
+        BackendRegistry r = registry(List.of(named("dl4j"), djl), Map.of("mnist.backendNotice", "off"), Map.of());
+        assertThat(r.choose()).isSameAs(djl);
+        assertThat(diagnostics()).as("no notice with -Dmnist.backendNotice=off").isEmpty();
+    }
+
+    @Test
     void anInferenceOnlyBackendAmongSeveralPredictsWhileTheDefaultTrains() {
         DigitBackend djl = named("djl");
         DigitBackend ort = predictsOnly("onnxruntime");

@@ -209,6 +209,11 @@ public final class MnistCli {
     }
 
     public static void main(String[] args) {
+        // The command ships every backend on purpose and its help and 'doctor' say which one each use takes: the
+        // library's notice that several are present would be on every command (a newcomer's find).
+        if (System.getProperty("mnist.backendNotice") == null) {
+            System.setProperty("mnist.backendNotice", "off");
+        }
         stdout = new PrintWriter(System.out, true);
         System.exit(run(stdout, new PrintWriter(System.err, true), args));
     }
