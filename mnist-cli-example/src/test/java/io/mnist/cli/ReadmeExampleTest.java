@@ -136,12 +136,7 @@ class ReadmeExampleTest {
         String withBinding = project.resolve("target/classes") + File.pathSeparator + classpath + File.pathSeparator
                 + simple;
         for (boolean keep : new boolean[] {false, true}) {
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
-            if (keep) {
-                command.add("-Dmnist.engineLogs=keep");
-            }
+            List<String> command = javaAtInfo(keep);
             command.addAll(List.of("-cp", withBinding, "ReadDigit", sample.toString()));
             Process logged = new ProcessBuilder(command).redirectErrorStream(true).start();
             String text = new String(logged.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -160,12 +155,7 @@ class ReadmeExampleTest {
         try {
             Files.copy(sample, kerasDir.resolve("digit.png"));
             for (boolean keep : new boolean[] {false, true}) {
-                List<String> command = new ArrayList<>(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
-                if (keep) {
-                    command.add("-Dmnist.engineLogs=keep");
-                }
+                List<String> command = javaAtInfo(keep);
                 command.addAll(List.of("-cp", withBinding, "ImportKeras",
                         ROOT.resolve("../shared/keras/Purinat33_Streamlit-MNIST__mnist_cnn.h5").toString()));
                 Process imported = new ProcessBuilder(command).directory(kerasDir.toFile()).redirectErrorStream(true)
@@ -182,6 +172,17 @@ class ReadmeExampleTest {
         } finally {
             deleteRecursively(kerasDir);
         }
+    }
+
+    /** This JVM's java with slf4j-simple at INFO, and with {@code keep} the engines' loggers left as they are. */
+    private static List<String> javaAtInfo(boolean keep) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+        if (keep) {
+            command.add("-Dmnist.engineLogs=keep");
+        }
+        return command;
     }
 
     /** Lays out parent, BOM and the library jars in {@code repo} as {@code mvn install} would. */

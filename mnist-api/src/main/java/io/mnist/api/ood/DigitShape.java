@@ -74,32 +74,30 @@ public final class DigitShape {
      */
     static double tiltedDash(float[] pixels, int offset) {
         double sum = 0;
-        double mx = 0;
-        double my = 0;
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        double syy = 0;
         for (int y = 0; y < SIDE; y++) {
             for (int x = 0; x < SIDE; x++) {
                 double v = pixels[offset + y * SIDE + x];
                 sum += v;
-                mx += v * x;
-                my += v * y;
+                sx += v * x;
+                sy += v * y;
+                sxx += v * x * x;
+                sxy += v * x * y;
+                syy += v * y * y;
             }
         }
         if (sum <= 0) {
             return 0;
         }
-        mx /= sum;
-        my /= sum;
-        double xx = 0;
-        double xy = 0;
-        double yy = 0;
-        for (int y = 0; y < SIDE; y++) {
-            for (int x = 0; x < SIDE; x++) {
-                double v = pixels[offset + y * SIDE + x];
-                xx += v * (x - mx) * (x - mx);
-                xy += v * (x - mx) * (y - my);
-                yy += v * (y - my) * (y - my);
-            }
-        }
+        double mx = sx / sum;
+        double my = sy / sum;
+        double xx = sxx / sum - mx * mx;
+        double xy = sxy / sum - mx * my;
+        double yy = syy / sum - my * my;
         double half = (xx + yy) / 2;
         double spread = Math.sqrt(Math.max(0, half * half - (xx * yy - xy * xy)));
         double major = half + spread;
