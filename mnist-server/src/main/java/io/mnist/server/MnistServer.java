@@ -26,9 +26,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -38,7 +41,10 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +98,8 @@ public final class MnistServer implements AutoCloseable {
     private final ServerConfig config;
     private final ModelHolder model;
     private final WorkQueue work;
+    /** Places for request bodies being read at once ({@link ServerConfig#maxUploads()}). */
+    private final Semaphore uploads;
     private final Recognizer recognizer;
     private final ServerMetrics metrics;
     private final ObjectMapper json;
@@ -103,6 +111,7 @@ public final class MnistServer implements AutoCloseable {
     private MnistServer(ServerConfig config, Callable<DigitClassifier> loader) {
         this.config = Objects.requireNonNull(config, "config");
         this.work = new WorkQueue(config.workers(), config.queue());
+        this.uploads = new Semaphore(config.maxUploads());
         this.recognizer = new Recognizer(config.imageLimits());
         this.json = new ObjectMapper()
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -217,6 +226,13 @@ public final class MnistServer implements AutoCloseable {
         // closed (Jetty's default waits 30 s), as is one whose request headers are not complete in time, and a body
         // arriving slower than the minimum rate is cut off (Jetty has no minimum by default; see the HTTP
         // configuration below).
+        // Threads: a body being read holds one (at most maxUploads of them), as does a request waiting for its turn in
+        // the work queue (at most workers + queue); the pool has 100 more than both, so slow uploads can never take
+        // the threads that the health, model, metrics and page requests are answered on.
+        QueuedThreadPool threads = new QueuedThreadPool(Math.max(250, config.maxUploads() + config.workers()
+                + config.queue() + 100), 8, 60_000);
+        threads.setName("mnist-http");
+        c.jetty.threadPool = threads;
         c.jetty.addConnector((server, http) -> {
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(config.host());
@@ -385,7 +401,7 @@ public final class MnistServer implements AutoCloseable {
         DigitClassifier clf = model.require();
         work.ensureRoom();
         if (ctx.isMultipartFormData()) {
-            List<Recognizer.Upload> uploads = uploads(ctx);
+            List<Recognizer.Upload> uploads = readBody(ctx, () -> uploads(ctx));
             try (WorkQueue.Ticket ticket = work.admit()) {
                 List<Answers.FileDigit> results = ticket.run(() -> recognizer.digits(clf, uploads, withInput));
                 long failed = results.stream().filter(r -> r.error() != null).count();
@@ -394,7 +410,7 @@ public final class MnistServer implements AutoCloseable {
                 send(ctx, 200, new Answers.Results<>(results, (int) failed));
             }
         } else {
-            byte[] body = body(ctx);
+            byte[] body = readBody(ctx, () -> body(ctx));
             try (WorkQueue.Ticket ticket = work.admit()) {
                 Answers.Digit answer = ticket.run(() -> recognizer.digit(clf, body, withInput));
                 metrics.predicted("digits", 1);
@@ -407,7 +423,7 @@ public final class MnistServer implements AutoCloseable {
         DigitClassifier clf = model.require();
         work.ensureRoom();
         if (ctx.isMultipartFormData()) {
-            List<Recognizer.Upload> uploads = uploads(ctx);
+            List<Recognizer.Upload> uploads = readBody(ctx, () -> uploads(ctx));
             try (WorkQueue.Ticket ticket = work.admit()) {
                 List<Answers.FileNumber> results = ticket.run(() -> recognizer.numbers(clf, uploads));
                 long failed = results.stream().filter(r -> r.error() != null).count();
@@ -416,7 +432,7 @@ public final class MnistServer implements AutoCloseable {
                 send(ctx, 200, new Answers.Results<>(results, (int) failed));
             }
         } else {
-            byte[] body = body(ctx);
+            byte[] body = readBody(ctx, () -> body(ctx));
             try (WorkQueue.Ticket ticket = work.admit()) {
                 Answers.Number answer = ticket.run(() -> recognizer.number(clf, body));
                 metrics.predicted("numbers", 1);
@@ -439,6 +455,50 @@ public final class MnistServer implements AutoCloseable {
             send(ctx, 503, new Answers.Health(model.failure() == null ? "loading" : "failed", null, e.code().code(),
                     e.getMessage()));
         }
+    }
+
+    /**
+     * Reads a body in one of the {@link ServerConfig#maxUploads()} places for bodies being read, and within
+     * {@link ServerConfig#bodyTimeout()}: with every place taken the request is refused at once (503
+     * {@code server_busy}, the body unread), so that slow senders can make new uploads wait but never take every
+     * thread of the server; and a body still arriving at the deadline is cut off (408 {@code request_timeout}).
+     * The deadline shortens the connection's idle timeout to Jetty's minimum, so that the read blocked on the
+     * client fails as it does for a stalled client; it is restored for the answer.
+     */
+    private <T> T readBody(Context ctx, Callable<T> read) throws Exception {
+        if (!uploads.tryAcquire()) {
+            throw new ApiException(ErrorCode.SERVER_BUSY, "The server is busy: it is already reading "
+                    + config.maxUploads() + " uploads, the most it reads at once. Try again in "
+                    + WorkQueue.RETRY_AFTER_SECONDS + " s, or start the server with a larger --max-uploads",
+                    WorkQueue.RETRY_AFTER_SECONDS);
+        }
+        Request request = ServletContextRequest.getServletContextRequest(ctx.req());
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        AtomicBoolean late = new AtomicBoolean();
+        Scheduler.Task deadline = request.getComponents().getScheduler().schedule(() -> {
+            late.set(true);
+            endPoint.setIdleTimeout(1);
+        }, config.bodyTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            return read.call();
+        } catch (ApiException e) {
+            if (late.get() && e.code() != ErrorCode.TOO_MANY_BYTES) {
+                throw new ApiException(ErrorCode.REQUEST_TIMEOUT, bodyTooLong());
+            }
+            throw e;
+        } finally {
+            deadline.cancel();
+            if (late.get()) {
+                endPoint.setIdleTimeout(config.idleTimeout().toMillis());
+            }
+            uploads.release();
+        }
+    }
+
+    private String bodyTooLong() {
+        return String.format(Locale.ROOT, "The request's body did not arrive in full within %.1f s, the most a body"
+                + " may take; the connection is closed. Send a smaller image, or over a faster link, or start the"
+                + " server with a larger --body-timeout", config.bodyTimeout().toMillis() / 1000.0);
     }
 
     /** The raw body: one image. Refused from its declared length when that is over the limit, before reading. */
