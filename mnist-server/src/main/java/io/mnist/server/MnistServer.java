@@ -78,6 +78,8 @@ public final class MnistServer implements AutoCloseable {
      * separately its headers: past it 414 {@code uri_too_long} or 431 {@code headers_too_large}.
      */
     public static final int REQUEST_HEAD_BYTES = 8192;
+    /** The most characters of the client's own input (a method, a path, a reason) that a message quotes. */
+    private static final int ECHO_CHARS = 64;
 
     /** An endpoint: method and path template. */
     public record Route(String method, String path) {
@@ -291,12 +293,13 @@ public final class MnistServer implements AutoCloseable {
         // Javalin's own answers: no such route, no such method, a body over its limit.
         c.routes.exception(HttpResponseException.class, (e, ctx) -> {
             switch (e.getStatus()) {
-                case 404 -> error(ctx, ErrorCode.NOT_FOUND, "No endpoint at " + ctx.path() + "; the API is described"
+                case 404 -> error(ctx, ErrorCode.NOT_FOUND, "No endpoint at " + echo(ctx.path()) + "; the API is described"
                         + " at /api/v1/openapi.json", 0);
-                case 405 -> error(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.method().name() + " is not answered at "
-                        + ctx.path() + "; see /api/v1/openapi.json for the methods of each endpoint", 0);
+                case 405 -> error(ctx, ErrorCode.METHOD_NOT_ALLOWED, echo(ctx.method().name()) + " is not"
+                        + " answered at " + echo(ctx.path()) + "; see /api/v1/openapi.json for the methods of each endpoint", 0);
                 case 413 -> error(ctx, ErrorCode.TOO_MANY_BYTES, tooManyBytes(), 0);
-                default -> error(ctx, ErrorCode.BAD_REQUEST, "The request cannot be read (" + e.getMessage() + ")", 0);
+                default -> error(ctx, ErrorCode.BAD_REQUEST, "The request cannot be read (" + echo(e.getMessage())
+                        + "); see /api/v1/openapi.json for what each endpoint takes", 0);
             }
         });
         c.routes.exception(Exception.class, (e, ctx) -> {
@@ -320,8 +323,11 @@ public final class MnistServer implements AutoCloseable {
                 status = e.getCode();
                 reason = e.getReason();
             }
-            if (reason == null || reason.isBlank()) {
-                reason = HttpStatus.getMessage(status);
+            if (request.getAttribute(ERROR_EXCEPTION) instanceof Throwable t && tooLargeANumber(t)) {
+                reason = "a Content-Length over 19 digits: too large a number";
+            }
+            if (reason == null || reason.isBlank() || reason.equals(HttpStatus.getMessage(status))) {
+                reason = null;   // Jetty's bare status text ('Bad Request') says nothing more than the status
             }
             Answers.Error error = jettyError(status, reason);
             ErrorCode code = ErrorCode.valueOf(error.error().toUpperCase(Locale.ROOT));
@@ -344,7 +350,7 @@ public final class MnistServer implements AutoCloseable {
 
     /** The API's error for a status Jetty chose, with Jetty's reason ({@code Invalid Content-Length Value}...). */
     private Answers.Error jettyError(int status, String reason) {
-        String why = " (" + reason + ")";
+        String why = reason == null ? "" : " (" + echo(reason) + ")";
         return switch (status) {
             case 404 -> error(ErrorCode.NOT_FOUND, "No endpoint at this path" + why + "; the API is described at"
                     + " /api/v1/openapi.json");
@@ -367,6 +373,27 @@ public final class MnistServer implements AutoCloseable {
                     + " well-formed request: 'METHOD /path HTTP/1.1' with %XX escapes only, one Host header, headers"
                     + " as 'Name: value' lines, and a body of one Content-Length of 0 or more bytes or chunked");
         };
+    }
+
+    /** Whether Jetty refused a header's number as unreadable: a 20-digit Content-Length overflows a long. */
+    private static boolean tooLargeANumber(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof NumberFormatException || t instanceof ArithmeticException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What the client sent, quoted in a message: cut to {@value #ECHO_CHARS} characters, so that a 5,000-character
+     * method or path is not sent back in full.
+     */
+    static String echo(String text) {
+        if (text == null || text.length() <= ECHO_CHARS) {
+            return text;
+        }
+        return text.substring(0, ECHO_CHARS) + "... (" + text.length() + " characters)";
     }
 
     private static Answers.Error error(ErrorCode code, String message) {
@@ -511,7 +538,7 @@ public final class MnistServer implements AutoCloseable {
         try (InputStream in = ctx.req().getInputStream()) {
             body = readBounded(in, config.maxBodyBytes());
         } catch (IOException | HttpException.RuntimeException e) {   // Jetty's 408 for the data rate is the latter
-            throw incompleteBody(e);
+            throw incompleteBody(ctx, e);
         }
         if (body.length == 0) {
             throw new ApiException(ErrorCode.NO_IMAGE, "The request has no body; send one image (PNG, JPEG, BMP,"
@@ -545,7 +572,7 @@ public final class MnistServer implements AutoCloseable {
             try (InputStream in = f.content()) {
                 uploads.add(new Recognizer.Upload(f.filename(), in.readAllBytes()));
             } catch (IOException e) {
-                throw incompleteBody(e);
+                throw incompleteBody(ctx, e);
             }
         }
         return uploads;
@@ -555,7 +582,16 @@ public final class MnistServer implements AutoCloseable {
         if (timedOut(e)) {
             return new ApiException(ErrorCode.REQUEST_TIMEOUT, tooSlow());
         }
-        String detail = String.valueOf(rootMessage(e)).toLowerCase(Locale.ROOT);
+        String reason = rootMessage(e).replaceFirst("^\\d{3}: ", "");
+        String detail = reason.toLowerCase(Locale.ROOT);
+        if (detail.contains("headers max length")) {
+            // Jetty's limit on one part's headers (its Content-Disposition with the file name, and any others)
+            java.util.regex.Matcher n = java.util.regex.Pattern.compile("(\\d+)").matcher(detail);
+            String limit = n.find() ? " of " + n.group(1) + " bytes" : "";
+            return new ApiException(ErrorCode.TOO_MANY_BYTES, "A part's headers (its Content-Disposition with the"
+                    + " file name, and any other header lines of the part) are over the limit" + limit + "; use a"
+                    + " shorter file name and send only the Content-Disposition and Content-Type of each part");
+        }
         if (detail.contains("size") || detail.contains("too large") || detail.contains("exceed")) {
             return new ApiException(ErrorCode.TOO_MANY_BYTES, tooManyBytes());
         }
@@ -563,8 +599,10 @@ public final class MnistServer implements AutoCloseable {
             return new ApiException(ErrorCode.TOO_MANY_FILES, "The request holds too many parts; send at most "
                     + config.maxFiles() + " files a request");
         }
-        return new ApiException(ErrorCode.BAD_REQUEST, "The multipart body cannot be read (" + rootMessage(e)
-                + "); send the images as multipart/form-data file parts, or one image as the raw body");
+        return new ApiException(ErrorCode.BAD_REQUEST, "The multipart body is malformed: its boundaries or a part's"
+                + " header lines cannot be read (" + echo(reason) + "); send the images as multipart/form-data file"
+                + " parts, each 'Name: value' header line ending in CRLF and the parts separated by the boundary of"
+                + " the Content-Type, or send one image as the raw body");
     }
 
     private static String rootMessage(Throwable e) {
@@ -586,13 +624,21 @@ public final class MnistServer implements AutoCloseable {
      * sent nothing for the idle timeout or less than the minimum data rate (408 {@code request_timeout}). The request
      * is broken, not the server (Jetty says so with an IOException, or a 408 {@link HttpException}).
      */
-    private ApiException incompleteBody(Exception e) {
+    private ApiException incompleteBody(Context ctx, Exception e) {
         LOG.debug("[mnist] request body incomplete", e);
         if (timedOut(e)) {
             return new ApiException(ErrorCode.REQUEST_TIMEOUT, tooSlow());
         }
-        return new ApiException(ErrorCode.BAD_REQUEST, "The request's body ended before its declared length, or"
-                + " stopped arriving (" + e.getClass().getSimpleName() + "); send the whole image in one request");
+        String encoding = ctx.req().getHeader("Transfer-Encoding");
+        if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+            return new ApiException(ErrorCode.BAD_REQUEST, "The request's chunked body is malformed or cut short: a"
+                    + " chunk size that is not a hexadecimal number or is too large, a chunk extension that is too"
+                    + " long, or the connection closed before the last (0) chunk. Send well-formed chunks ending with"
+                    + " a 0 chunk, or send the body with a Content-Length instead");
+        }
+        return new ApiException(ErrorCode.BAD_REQUEST, "The request's body ended before its declared"
+                + " Content-Length: the client closed the connection or stopped sending; send the whole image in one"
+                + " request");
     }
 
     /** Whether Jetty gave up on the body for its slowness: the idle timeout, or 408 for the minimum data rate. */

@@ -178,6 +178,25 @@ class LimitsTest {
         assertThat(a.error()).isEqualTo("bad_request");
     }
 
+    @Test
+    void partHeadersOverTheirLimitAreNamedAsSuchNotAsTheBodyLimit() {
+        String longName = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + "a".repeat(50_000)
+                + ".png\"\r\n\r\nabc\r\n--b--\r\n";
+        String manyHeaders = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n"
+                + "X-H: v\r\n".repeat(5_000) + "\r\nabc\r\n--b--\r\n";
+        for (String body : List.of(longName, manyHeaders)) {
+            assertThat(body.length()).as("far under the body limit").isLessThan(MAX_BODY);
+            RawHttp.Answer a = RawHttp.exchange(server.port(), "POST /api/v1/digits HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body);
+
+            assertThat(a.status()).as(a.text()).isEqualTo(413);
+            String message = a.json().get("message").asText();
+            assertThat(message).as(message).contains("part").contains("headers").doesNotContain("MiB")
+                    .doesNotContain("Exception");
+        }
+    }
+
     private static byte[] random(int n) {
         byte[] b = new byte[n];
         new Random(n).nextBytes(b);
