@@ -556,6 +556,12 @@ public final class MnistServer implements AutoCloseable {
         try {
             files = ctx.uploadedFiles();
         } catch (Exception e) {     // Jetty's parser throws ServletException for a body it cannot parse
+            if (aPartHasNoName(ctx)) {  // Javalin failed on the part's null name
+                throw new ApiException(ErrorCode.BAD_REQUEST, "A part of the multipart body has no"
+                        + " Content-Disposition header with a name; each part needs one, such as"
+                        + " 'Content-Disposition: form-data; name=\"file\"; filename=\"digit.png\"' (curl -F"
+                        + " file=@digit.png writes it)");
+            }
             throw multipartProblem(e);
         }
         if (files.isEmpty()) {
@@ -576,6 +582,20 @@ public final class MnistServer implements AutoCloseable {
             }
         }
         return uploads;
+    }
+
+    /** Whether the multipart body was parsed and one of its parts has no name (no Content-Disposition). */
+    private static boolean aPartHasNoName(Context ctx) {
+        try {
+            for (jakarta.servlet.http.Part part : ctx.req().getParts()) {
+                if (part.getName() == null) {
+                    return true;
+                }
+            }
+        } catch (Exception | LinkageError e) {
+            // not parsed: another problem, told by multipartProblem
+        }
+        return false;
     }
 
     private RuntimeException multipartProblem(Exception e) {

@@ -151,6 +151,14 @@ class ProtocolErrorTest {
     }
 
     @Test
+    void aPartWithoutContentDispositionIsSaidToNeedOne() {
+        RawHttp.Answer a = multipart("--XyZ\r\nContent-Type: image/png\r\n\r\nabc\r\n--XyZ--\r\n");
+
+        assertJsonError(a, 400, "bad_request");
+        assertThat(plainMessage(a)).contains("Content-Disposition").contains("name").doesNotContain("null");
+    }
+
+    @Test
     void aGarbledMultipartBodyIsSaidToBeMalformed() {
         RawHttp.Answer a = multipart("--XyZ\r\n\u0001\u0002: garbage\r\n}{ no colon here\r\n\r\nabc\r\n--XyZ--\r\n");
 
