@@ -66,6 +66,8 @@ class LimitsTest {
         assertThat(d.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
         assertThat(d.headerTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
         assertThat(d.minRequestDataRate()).isEqualTo(1024);
+        assertThat(d.maxUploads()).isEqualTo(64);
+        assertThat(d.bodyTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
     }
 
     @Test
@@ -80,6 +82,10 @@ class LimitsTest {
                 java.time.Duration.ZERO, 1024)).hasMessageContaining("header timeout must be at least 1 ms");
         assertThatThrownBy(() -> ServerConfig.defaults().withSlowClientLimits(java.time.Duration.ofSeconds(5),
                 java.time.Duration.ofSeconds(10), -1)).hasMessageContaining("at least 0 bytes/s");
+        assertThatThrownBy(() -> ServerConfig.defaults().withUploadLimits(0, java.time.Duration.ofSeconds(60)))
+                .hasMessageContaining("uploads read at once must be at least 1");
+        assertThatThrownBy(() -> ServerConfig.defaults().withUploadLimits(64, java.time.Duration.ZERO))
+                .hasMessageContaining("body timeout must be at least 1 ms");
     }
 
     @Test
