@@ -420,8 +420,8 @@ public final class MnistServer implements AutoCloseable {
     /**
      * One image or a multipart form of them, each read as a digit. Like {@link #numbers}, it reads the body before
      * the request takes a place in the work queue: a client that sends slowly or stalls holds only its own connection
-     * and thread (for at most the idle timeout, or until under the minimum data rate), never a place that other
-     * callers need. A full queue is still refused before the body is read ({@link WorkQueue#ensureRoom()}).
+     * and thread and one of the places for bodies being read (for at most the idle timeout or the body timeout, or
+     * until under the minimum data rate), never a place that other callers need ({@link #readBody}). A full queue is still refused before the body is read ({@link WorkQueue#ensureRoom()}).
      */
     private void digits(Context ctx) throws Exception {
         boolean withInput = flag(ctx, "input");
