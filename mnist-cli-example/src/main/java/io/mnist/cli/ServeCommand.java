@@ -71,6 +71,14 @@ final class ServeCommand extends Subcommand {
             + " arrive, in bytes per second on average; slower bodies are cut off with 408 request_timeout. 0 for no"
             + " minimum (default: ${DEFAULT-VALUE}).")
     long minRequestRate = DEFAULTS.minRequestDataRate();
+    @Option(names = "--max-uploads", paramLabel = "N", description = "Request bodies read at once; while N are still"
+            + " arriving, more uploads are answered 503 server_busy with Retry-After at once, so that slow uploaders"
+            + " never keep the server from answering (default: ${DEFAULT-VALUE}).")
+    int maxUploads = DEFAULTS.maxUploads();
+    @Option(names = "--body-timeout", paramLabel = "SECONDS", description = "The longest a request body may take to"
+            + " arrive in full, however fast it trickles; longer is cut off with 408 request_timeout (default:"
+            + " ${DEFAULT-VALUE}).")
+    double bodyTimeout = DEFAULTS.bodyTimeout().toMillis() / 1000.0;
 
     @Override
     public Integer call() throws Exception {
@@ -83,7 +91,8 @@ final class ServeCommand extends Subcommand {
                     .withWork(workers, queue)
                     .withCorsOrigin(cors).withShutdownGrace(Duration.ofSeconds(shutdownGrace))
                     .withSlowClientLimits(Duration.ofMillis(Math.round(idleTimeout * 1000)),
-                            Duration.ofMillis(Math.round(headerTimeout * 1000)), minRequestRate);
+                            Duration.ofMillis(Math.round(headerTimeout * 1000)), minRequestRate)
+                    .withUploadLimits(maxUploads, Duration.ofMillis(Math.round(bodyTimeout * 1000)));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -33,6 +33,8 @@ class ServeCommandTest {
         MnistCliTest.Run idle = MnistCliTest.run("serve", "--port", "0", "--idle-timeout", "0");
         MnistCliTest.Run rate = MnistCliTest.run("serve", "--port", "0", "--min-request-rate", "-1");
         MnistCliTest.Run headers = MnistCliTest.run("serve", "--port", "0", "--header-timeout", "0");
+        MnistCliTest.Run uploads = MnistCliTest.run("serve", "--port", "0", "--max-uploads", "0");
+        MnistCliTest.Run body = MnistCliTest.run("serve", "--port", "0", "--body-timeout", "0");
 
         assertThat(idle.code()).isEqualTo(MnistCli.EXIT_USAGE);
         assertThat(idle.err()).contains("idle timeout must be at least 1 ms");
@@ -40,6 +42,10 @@ class ServeCommandTest {
         assertThat(rate.err()).contains("at least 0 bytes/s");
         assertThat(headers.code()).isEqualTo(MnistCli.EXIT_USAGE);
         assertThat(headers.err()).contains("header timeout must be at least 1 ms");
+        assertThat(uploads.code()).isEqualTo(MnistCli.EXIT_USAGE);
+        assertThat(uploads.err()).contains("uploads read at once must be at least 1");
+        assertThat(body.code()).isEqualTo(MnistCli.EXIT_USAGE);
+        assertThat(body.err()).contains("body timeout must be at least 1 ms");
     }
 
     @Test

@@ -34,13 +34,17 @@ public enum ErrorCode {
      * valid HTTP/1.1 (a malformed request line or header, a negative or doubled {@code Content-Length}...).
      */
     BAD_REQUEST(400),
-    /** Every worker is busy and the queue is full; try again after {@code Retry-After} seconds. */
+    /**
+     * Every worker is busy and the queue is full, or {@link ServerConfig#maxUploads()} bodies are already being read;
+     * try again after {@code Retry-After} seconds.
+     */
     SERVER_BUSY(503),
     /** The model is still loading (try again after {@code Retry-After}), or failed to load. */
     MODEL_NOT_LOADED(503),
     /**
      * A request that arrived too slowly: nothing for {@link ServerConfig#idleTimeout()}, or a body under
-     * {@link ServerConfig#minRequestDataRate()}; the connection is closed after the answer.
+     * {@link ServerConfig#minRequestDataRate()}, or not complete within {@link ServerConfig#bodyTimeout()}; the
+     * connection is closed after the answer.
      */
     REQUEST_TIMEOUT(408),
     /** A request line (method, path and query) over the server's limit of {@link MnistServer#REQUEST_HEAD_BYTES}. */

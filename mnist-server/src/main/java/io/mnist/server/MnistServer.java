@@ -26,9 +26,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -38,7 +41,10 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +78,8 @@ public final class MnistServer implements AutoCloseable {
      * separately its headers: past it 414 {@code uri_too_long} or 431 {@code headers_too_large}.
      */
     public static final int REQUEST_HEAD_BYTES = 8192;
+    /** The most characters of the client's own input (a method, a path, a reason) that a message quotes. */
+    private static final int ECHO_CHARS = 64;
 
     /** An endpoint: method and path template. */
     public record Route(String method, String path) {
@@ -92,6 +100,8 @@ public final class MnistServer implements AutoCloseable {
     private final ServerConfig config;
     private final ModelHolder model;
     private final WorkQueue work;
+    /** Places for request bodies being read at once ({@link ServerConfig#maxUploads()}). */
+    private final Semaphore uploads;
     private final Recognizer recognizer;
     private final ServerMetrics metrics;
     private final ObjectMapper json;
@@ -103,6 +113,7 @@ public final class MnistServer implements AutoCloseable {
     private MnistServer(ServerConfig config, Callable<DigitClassifier> loader) {
         this.config = Objects.requireNonNull(config, "config");
         this.work = new WorkQueue(config.workers(), config.queue());
+        this.uploads = new Semaphore(config.maxUploads());
         this.recognizer = new Recognizer(config.imageLimits());
         this.json = new ObjectMapper()
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -217,6 +228,13 @@ public final class MnistServer implements AutoCloseable {
         // closed (Jetty's default waits 30 s), as is one whose request headers are not complete in time, and a body
         // arriving slower than the minimum rate is cut off (Jetty has no minimum by default; see the HTTP
         // configuration below).
+        // Threads: a body being read holds one (at most maxUploads of them), as does a request waiting for its turn in
+        // the work queue (at most workers + queue); the pool has 100 more than both, so slow uploads can never take
+        // the threads that the health, model, metrics and page requests are answered on.
+        QueuedThreadPool threads = new QueuedThreadPool(Math.max(250, config.maxUploads() + config.workers()
+                + config.queue() + 100), 8, 60_000);
+        threads.setName("mnist-http");
+        c.jetty.threadPool = threads;
         c.jetty.addConnector((server, http) -> {
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(config.host());
@@ -275,12 +293,13 @@ public final class MnistServer implements AutoCloseable {
         // Javalin's own answers: no such route, no such method, a body over its limit.
         c.routes.exception(HttpResponseException.class, (e, ctx) -> {
             switch (e.getStatus()) {
-                case 404 -> error(ctx, ErrorCode.NOT_FOUND, "No endpoint at " + ctx.path() + "; the API is described"
+                case 404 -> error(ctx, ErrorCode.NOT_FOUND, "No endpoint at " + echo(ctx.path()) + "; the API is described"
                         + " at /api/v1/openapi.json", 0);
-                case 405 -> error(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.method().name() + " is not answered at "
-                        + ctx.path() + "; see /api/v1/openapi.json for the methods of each endpoint", 0);
+                case 405 -> error(ctx, ErrorCode.METHOD_NOT_ALLOWED, echo(ctx.method().name()) + " is not"
+                        + " answered at " + echo(ctx.path()) + "; see /api/v1/openapi.json for the methods of each endpoint", 0);
                 case 413 -> error(ctx, ErrorCode.TOO_MANY_BYTES, tooManyBytes(), 0);
-                default -> error(ctx, ErrorCode.BAD_REQUEST, "The request cannot be read (" + e.getMessage() + ")", 0);
+                default -> error(ctx, ErrorCode.BAD_REQUEST, "The request cannot be read (" + echo(e.getMessage())
+                        + "); see /api/v1/openapi.json for what each endpoint takes", 0);
             }
         });
         c.routes.exception(Exception.class, (e, ctx) -> {
@@ -304,8 +323,11 @@ public final class MnistServer implements AutoCloseable {
                 status = e.getCode();
                 reason = e.getReason();
             }
-            if (reason == null || reason.isBlank()) {
-                reason = HttpStatus.getMessage(status);
+            if (request.getAttribute(ERROR_EXCEPTION) instanceof Throwable t && tooLargeANumber(t)) {
+                reason = "a Content-Length over 19 digits: too large a number";
+            }
+            if (reason == null || reason.isBlank() || reason.equals(HttpStatus.getMessage(status))) {
+                reason = null;   // Jetty's bare status text ('Bad Request') says nothing more than the status
             }
             Answers.Error error = jettyError(status, reason);
             ErrorCode code = ErrorCode.valueOf(error.error().toUpperCase(Locale.ROOT));
@@ -328,7 +350,7 @@ public final class MnistServer implements AutoCloseable {
 
     /** The API's error for a status Jetty chose, with Jetty's reason ({@code Invalid Content-Length Value}...). */
     private Answers.Error jettyError(int status, String reason) {
-        String why = " (" + reason + ")";
+        String why = reason == null ? "" : " (" + echo(reason) + ")";
         return switch (status) {
             case 404 -> error(ErrorCode.NOT_FOUND, "No endpoint at this path" + why + "; the API is described at"
                     + " /api/v1/openapi.json");
@@ -351,6 +373,27 @@ public final class MnistServer implements AutoCloseable {
                     + " well-formed request: 'METHOD /path HTTP/1.1' with %XX escapes only, one Host header, headers"
                     + " as 'Name: value' lines, and a body of one Content-Length of 0 or more bytes or chunked");
         };
+    }
+
+    /** Whether Jetty refused a header's number as unreadable: a 20-digit Content-Length overflows a long. */
+    private static boolean tooLargeANumber(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof NumberFormatException || t instanceof ArithmeticException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What the client sent, quoted in a message: cut to {@value #ECHO_CHARS} characters, so that a 5,000-character
+     * method or path is not sent back in full.
+     */
+    static String echo(String text) {
+        if (text == null || text.length() <= ECHO_CHARS) {
+            return text;
+        }
+        return text.substring(0, ECHO_CHARS) + "... (" + text.length() + " characters)";
     }
 
     private static Answers.Error error(ErrorCode code, String message) {
@@ -377,15 +420,15 @@ public final class MnistServer implements AutoCloseable {
     /**
      * One image or a multipart form of them, each read as a digit. Like {@link #numbers}, it reads the body before
      * the request takes a place in the work queue: a client that sends slowly or stalls holds only its own connection
-     * and thread (for at most the idle timeout, or until under the minimum data rate), never a place that other
-     * callers need. A full queue is still refused before the body is read ({@link WorkQueue#ensureRoom()}).
+     * and thread and one of the places for bodies being read (for at most the idle timeout or the body timeout, or
+     * until under the minimum data rate), never a place that other callers need ({@link #readBody}). A full queue is still refused before the body is read ({@link WorkQueue#ensureRoom()}).
      */
     private void digits(Context ctx) throws Exception {
         boolean withInput = flag(ctx, "input");
         DigitClassifier clf = model.require();
         work.ensureRoom();
         if (ctx.isMultipartFormData()) {
-            List<Recognizer.Upload> uploads = uploads(ctx);
+            List<Recognizer.Upload> uploads = readBody(ctx, () -> uploads(ctx));
             try (WorkQueue.Ticket ticket = work.admit()) {
                 List<Answers.FileDigit> results = ticket.run(() -> recognizer.digits(clf, uploads, withInput));
                 long failed = results.stream().filter(r -> r.error() != null).count();
@@ -394,7 +437,7 @@ public final class MnistServer implements AutoCloseable {
                 send(ctx, 200, new Answers.Results<>(results, (int) failed));
             }
         } else {
-            byte[] body = body(ctx);
+            byte[] body = readBody(ctx, () -> body(ctx));
             try (WorkQueue.Ticket ticket = work.admit()) {
                 Answers.Digit answer = ticket.run(() -> recognizer.digit(clf, body, withInput));
                 metrics.predicted("digits", 1);
@@ -407,7 +450,7 @@ public final class MnistServer implements AutoCloseable {
         DigitClassifier clf = model.require();
         work.ensureRoom();
         if (ctx.isMultipartFormData()) {
-            List<Recognizer.Upload> uploads = uploads(ctx);
+            List<Recognizer.Upload> uploads = readBody(ctx, () -> uploads(ctx));
             try (WorkQueue.Ticket ticket = work.admit()) {
                 List<Answers.FileNumber> results = ticket.run(() -> recognizer.numbers(clf, uploads));
                 long failed = results.stream().filter(r -> r.error() != null).count();
@@ -416,7 +459,7 @@ public final class MnistServer implements AutoCloseable {
                 send(ctx, 200, new Answers.Results<>(results, (int) failed));
             }
         } else {
-            byte[] body = body(ctx);
+            byte[] body = readBody(ctx, () -> body(ctx));
             try (WorkQueue.Ticket ticket = work.admit()) {
                 Answers.Number answer = ticket.run(() -> recognizer.number(clf, body));
                 metrics.predicted("numbers", 1);
@@ -441,6 +484,50 @@ public final class MnistServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads a body in one of the {@link ServerConfig#maxUploads()} places for bodies being read, and within
+     * {@link ServerConfig#bodyTimeout()}: with every place taken the request is refused at once (503
+     * {@code server_busy}, the body unread), so that slow senders can make new uploads wait but never take every
+     * thread of the server; and a body still arriving at the deadline is cut off (408 {@code request_timeout}).
+     * The deadline shortens the connection's idle timeout to Jetty's minimum, so that the read blocked on the
+     * client fails as it does for a stalled client; it is restored for the answer.
+     */
+    private <T> T readBody(Context ctx, Callable<T> read) throws Exception {
+        if (!uploads.tryAcquire()) {
+            throw new ApiException(ErrorCode.SERVER_BUSY, "The server is busy: it is already reading "
+                    + config.maxUploads() + " uploads, the most it reads at once. Try again in "
+                    + WorkQueue.RETRY_AFTER_SECONDS + " s, or start the server with a larger --max-uploads",
+                    WorkQueue.RETRY_AFTER_SECONDS);
+        }
+        Request request = ServletContextRequest.getServletContextRequest(ctx.req());
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        AtomicBoolean late = new AtomicBoolean();
+        Scheduler.Task deadline = request.getComponents().getScheduler().schedule(() -> {
+            late.set(true);
+            endPoint.setIdleTimeout(1);
+        }, config.bodyTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            return read.call();
+        } catch (ApiException e) {
+            if (late.get() && e.code() != ErrorCode.TOO_MANY_BYTES) {
+                throw new ApiException(ErrorCode.REQUEST_TIMEOUT, bodyTooLong());
+            }
+            throw e;
+        } finally {
+            deadline.cancel();
+            if (late.get()) {
+                endPoint.setIdleTimeout(config.idleTimeout().toMillis());
+            }
+            uploads.release();
+        }
+    }
+
+    private String bodyTooLong() {
+        return String.format(Locale.ROOT, "The request's body did not arrive in full within %.1f s, the most a body"
+                + " may take; the connection is closed. Send a smaller image, or over a faster link, or start the"
+                + " server with a larger --body-timeout", config.bodyTimeout().toMillis() / 1000.0);
+    }
+
     /** The raw body: one image. Refused from its declared length when that is over the limit, before reading. */
     private byte[] body(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
@@ -451,7 +538,7 @@ public final class MnistServer implements AutoCloseable {
         try (InputStream in = ctx.req().getInputStream()) {
             body = readBounded(in, config.maxBodyBytes());
         } catch (IOException | HttpException.RuntimeException e) {   // Jetty's 408 for the data rate is the latter
-            throw incompleteBody(e);
+            throw incompleteBody(ctx, e);
         }
         if (body.length == 0) {
             throw new ApiException(ErrorCode.NO_IMAGE, "The request has no body; send one image (PNG, JPEG, BMP,"
@@ -469,6 +556,12 @@ public final class MnistServer implements AutoCloseable {
         try {
             files = ctx.uploadedFiles();
         } catch (Exception e) {     // Jetty's parser throws ServletException for a body it cannot parse
+            if (aPartHasNoName(ctx)) {  // Javalin failed on the part's null name
+                throw new ApiException(ErrorCode.BAD_REQUEST, "A part of the multipart body has no"
+                        + " Content-Disposition header with a name; each part needs one, such as"
+                        + " 'Content-Disposition: form-data; name=\"file\"; filename=\"digit.png\"' (curl -F"
+                        + " file=@digit.png writes it)");
+            }
             throw multipartProblem(e);
         }
         if (files.isEmpty()) {
@@ -485,17 +578,40 @@ public final class MnistServer implements AutoCloseable {
             try (InputStream in = f.content()) {
                 uploads.add(new Recognizer.Upload(f.filename(), in.readAllBytes()));
             } catch (IOException e) {
-                throw incompleteBody(e);
+                throw incompleteBody(ctx, e);
             }
         }
         return uploads;
+    }
+
+    /** Whether the multipart body was parsed and one of its parts has no name (no Content-Disposition). */
+    private static boolean aPartHasNoName(Context ctx) {
+        try {
+            for (jakarta.servlet.http.Part part : ctx.req().getParts()) {
+                if (part.getName() == null) {
+                    return true;
+                }
+            }
+        } catch (Exception | LinkageError e) {
+            // not parsed: another problem, told by multipartProblem
+        }
+        return false;
     }
 
     private RuntimeException multipartProblem(Exception e) {
         if (timedOut(e)) {
             return new ApiException(ErrorCode.REQUEST_TIMEOUT, tooSlow());
         }
-        String detail = String.valueOf(rootMessage(e)).toLowerCase(Locale.ROOT);
+        String reason = rootMessage(e).replaceFirst("^\\d{3}: ", "");
+        String detail = reason.toLowerCase(Locale.ROOT);
+        if (detail.contains("headers max length")) {
+            // Jetty's limit on one part's headers (its Content-Disposition with the file name, and any others)
+            java.util.regex.Matcher n = java.util.regex.Pattern.compile("(\\d+)").matcher(detail);
+            String limit = n.find() ? " of " + n.group(1) + " bytes" : "";
+            return new ApiException(ErrorCode.TOO_MANY_BYTES, "A part's headers (its Content-Disposition with the"
+                    + " file name, and any other header lines of the part) are over the limit" + limit + "; use a"
+                    + " shorter file name and send only the Content-Disposition and Content-Type of each part");
+        }
         if (detail.contains("size") || detail.contains("too large") || detail.contains("exceed")) {
             return new ApiException(ErrorCode.TOO_MANY_BYTES, tooManyBytes());
         }
@@ -503,8 +619,10 @@ public final class MnistServer implements AutoCloseable {
             return new ApiException(ErrorCode.TOO_MANY_FILES, "The request holds too many parts; send at most "
                     + config.maxFiles() + " files a request");
         }
-        return new ApiException(ErrorCode.BAD_REQUEST, "The multipart body cannot be read (" + rootMessage(e)
-                + "); send the images as multipart/form-data file parts, or one image as the raw body");
+        return new ApiException(ErrorCode.BAD_REQUEST, "The multipart body is malformed: its boundaries or a part's"
+                + " header lines cannot be read (" + echo(reason) + "); send the images as multipart/form-data file"
+                + " parts, each 'Name: value' header line ending in CRLF and the parts separated by the boundary of"
+                + " the Content-Type, or send one image as the raw body");
     }
 
     private static String rootMessage(Throwable e) {
@@ -526,13 +644,21 @@ public final class MnistServer implements AutoCloseable {
      * sent nothing for the idle timeout or less than the minimum data rate (408 {@code request_timeout}). The request
      * is broken, not the server (Jetty says so with an IOException, or a 408 {@link HttpException}).
      */
-    private ApiException incompleteBody(Exception e) {
+    private ApiException incompleteBody(Context ctx, Exception e) {
         LOG.debug("[mnist] request body incomplete", e);
         if (timedOut(e)) {
             return new ApiException(ErrorCode.REQUEST_TIMEOUT, tooSlow());
         }
-        return new ApiException(ErrorCode.BAD_REQUEST, "The request's body ended before its declared length, or"
-                + " stopped arriving (" + e.getClass().getSimpleName() + "); send the whole image in one request");
+        String encoding = ctx.req().getHeader("Transfer-Encoding");
+        if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+            return new ApiException(ErrorCode.BAD_REQUEST, "The request's chunked body is malformed or cut short: a"
+                    + " chunk size that is not a hexadecimal number or is too large, a chunk extension that is too"
+                    + " long, or the connection closed before the last (0) chunk. Send well-formed chunks ending with"
+                    + " a 0 chunk, or send the body with a Content-Length instead");
+        }
+        return new ApiException(ErrorCode.BAD_REQUEST, "The request's body ended before its declared"
+                + " Content-Length: the client closed the connection or stopped sending; send the whole image in one"
+                + " request");
     }
 
     /** Whether Jetty gave up on the body for its slowness: the idle timeout, or 408 for the minimum data rate. */

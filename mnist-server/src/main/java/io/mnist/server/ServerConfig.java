@@ -30,6 +30,10 @@ import java.util.Objects;
  *       opening or its previous answer</td><td>the connection is closed</td></tr>
  *   <tr><td>{@link #minRequestDataRate()}</td><td>1024 bytes/s for a request's body, averaged from its first byte
  *       (checked at each read)</td><td>408 {@code request_timeout}, and the connection is closed</td></tr>
+ *   <tr><td>{@link #maxUploads()}</td><td>64 request bodies being read at once</td>
+ *       <td>503 {@code server_busy} with {@code Retry-After}, before the body is read</td></tr>
+ *   <tr><td>{@link #bodyTimeout()}</td><td>60 s for a request's whole body to arrive, however fast it trickles</td>
+ *       <td>408 {@code request_timeout}, and the connection is closed</td></tr>
  *   <tr><td>request line; headers (fixed)</td><td>8 KiB each</td><td>414 {@code uri_too_long};
  *       431 {@code headers_too_large}</td></tr>
  * </table>
@@ -38,7 +42,10 @@ import java.util.Objects;
  * place among {@link #workers()} and {@link #queue()}, so a client that stops sending holds a connection and a thread
  * of the HTTP server for at most {@link #idleTimeout()}, never a place of the queue; one that trickles its headers or
  * its body (a byte now and then, to dodge the idle timeout) is dropped by the header timeout or the data rate. A phone on a poor link (10 KB/s and
- * up) is far above the rate.
+ * up) is far above the rate. Bodies just above the rate are bounded twice: at most {@link #maxUploads()} are read at
+ * once (more are refused with 503 at once, holding no thread), and each for at most {@link #bodyTimeout()}; so slow
+ * uploaders can at worst make new uploads wait, never keep the server from answering its health, model, metrics
+ * and page requests.
  *
  * @param host          the address to bind to; {@code 0.0.0.0} for every interface
  * @param port          the TCP port, 0..65535 (0: any free port, see {@link MnistServer#port()})
@@ -57,10 +64,15 @@ import java.util.Objects;
  *                      connection waits for its next request
  * @param minRequestDataRate the slowest a request body may arrive, in bytes per second averaged from its first
  *                      byte; 0 for no minimum
+ * @param maxUploads    how many request bodies may be read at once, at least 1; one more is answered 503
+ *                      {@code server_busy} with {@code Retry-After} before its body is read
+ * @param bodyTimeout   how long one request body may take to arrive in full, from the start of its reading (whole
+ *                      milliseconds, at least 1 ms); past it 408 {@code request_timeout}
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, long maxPixels, int maxFiles, int workers,
                            int queue, String corsOrigin, Duration shutdownGrace, Duration idleTimeout,
-                           Duration headerTimeout, long minRequestDataRate) {
+                           Duration headerTimeout, long minRequestDataRate, int maxUploads,
+                           Duration bodyTimeout) {
     /** Loopback only: nothing outside this machine can connect unless {@code host} says so. */
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** The default port. */
@@ -88,6 +100,20 @@ public record ServerConfig(String host, int port, long maxBodyBytes, long maxPix
      * photo a few seconds; a client that sends less is holding the connection open, not uploading.
      */
     public static final long DEFAULT_MIN_REQUEST_DATA_RATE = 1024;
+    /**
+     * 64 bodies read at once: as many as the default queue, so that a burst of ordinary uploads fills the queue before
+     * this bound refuses any; far under the HTTP server's threads (which are sized above this bound plus the work
+     * queue, so that slow uploads can never take the threads the health, model, metrics and page requests need); and
+     * a fixed number, not one per core, because a body being read costs a thread and memory (up to
+     * {@link #maxBodyBytes()}), not processor time.
+     */
+    public static final int DEFAULT_MAX_UPLOADS = 64;
+    /**
+     * 60 s for a whole body: at the minimum rate a 10 MiB body could take 3 hours, holding one of
+     * {@link #DEFAULT_MAX_UPLOADS} places all that time; at a poor 50 KB/s a 3 MB photo still arrives in 60 s, and a
+     * digit image (a few KB) in well under a second.
+     */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
 
     /** @throws IllegalArgumentException if a setting is outside its range */
     public ServerConfig {
@@ -119,6 +145,13 @@ public record ServerConfig(String host, int port, long maxBodyBytes, long maxPix
             throw new IllegalArgumentException("The minimum request data rate must be at least 0 bytes/s (0: none),"
                     + " got " + minRequestDataRate);
         }
+        if (maxUploads < 1) {
+            throw new IllegalArgumentException("The most uploads read at once must be at least 1, got " + maxUploads);
+        }
+        Objects.requireNonNull(bodyTimeout, "bodyTimeout");
+        if (bodyTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("The body timeout must be at least 1 ms, got " + bodyTimeout);
+        }
         corsOrigin = corsOrigin == null || corsOrigin.isBlank() ? null : corsOrigin.strip();
     }
 
@@ -127,37 +160,37 @@ public record ServerConfig(String host, int port, long maxBodyBytes, long maxPix
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PIXELS,
                 DEFAULT_MAX_FILES, Runtime.getRuntime().availableProcessors(), DEFAULT_QUEUE, null,
                 Duration.ofSeconds(30), DEFAULT_IDLE_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
-                DEFAULT_MIN_REQUEST_DATA_RATE);
+                DEFAULT_MIN_REQUEST_DATA_RATE, DEFAULT_MAX_UPLOADS, DEFAULT_BODY_TIMEOUT);
     }
 
     /** These settings listening on {@code host}:{@code port}. */
     public ServerConfig withAddress(String host, int port) {
         return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin,
-                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate);
+                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate, maxUploads, bodyTimeout);
     }
 
     /** These settings with other request limits. */
     public ServerConfig withLimits(long maxBodyBytes, long maxPixels, int maxFiles) {
         return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin,
-                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate);
+                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate, maxUploads, bodyTimeout);
     }
 
     /** These settings with {@code workers} recognising at once and {@code queue} more waiting. */
     public ServerConfig withWork(int workers, int queue) {
         return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin,
-                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate);
+                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate, maxUploads, bodyTimeout);
     }
 
     /** These settings letting scripts of {@code origin} call the API ({@code null}: none). */
     public ServerConfig withCorsOrigin(String origin) {
         return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, origin,
-                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate);
+                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate, maxUploads, bodyTimeout);
     }
 
     /** These settings with another grace period for requests in flight on stop. */
     public ServerConfig withShutdownGrace(Duration grace) {
         return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin, grace,
-                idleTimeout, headerTimeout, minRequestDataRate);
+                idleTimeout, headerTimeout, minRequestDataRate, maxUploads, bodyTimeout);
     }
 
     /**
@@ -171,7 +204,21 @@ public record ServerConfig(String host, int port, long maxBodyBytes, long maxPix
      */
     public ServerConfig withSlowClientLimits(Duration idleTimeout, Duration headerTimeout, long minRequestDataRate) {
         return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin,
-                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate);
+                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate, maxUploads, bodyTimeout);
+    }
+
+    /**
+     * These settings with other bounds on uploads being read.
+     *
+     * @param maxUploads  how many request bodies may be read at once (at least 1); more are answered 503
+     *                    {@code server_busy} at once
+     * @param bodyTimeout how long one request body may take to arrive in full, from the start of its reading (at
+     *                    least 1 ms); past it 408 {@code request_timeout}
+     * @throws IllegalArgumentException if one is outside its range
+     */
+    public ServerConfig withUploadLimits(int maxUploads, Duration bodyTimeout) {
+        return new ServerConfig(host, port, maxBodyBytes, maxPixels, maxFiles, workers, queue, corsOrigin,
+                shutdownGrace, idleTimeout, headerTimeout, minRequestDataRate, maxUploads, bodyTimeout);
     }
 
     /**

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ErrorCode#SERVER_BUSY}, before its body is read if the queue is full when it arrives. So a burst costs
  * memory for at most {@code workers + queue} bodies waiting, and a caller learns quickly that it should come back
  * later. A request takes its place only once its body has arrived: a client that sends slowly or stalls holds no
- * place (the HTTP server's idle timeout and minimum data rate bound how long it may take), so bodies still arriving
- * are bounded by the HTTP server's threads instead (250, each body by the byte limit).
+ * place (the HTTP server's idle timeout, minimum data rate and body timeout bound how long it may take), so bodies
+ * still arriving are bounded by {@link ServerConfig#maxUploads()} instead (each by the byte limit).
  *
  * <p>The engines are called from these few threads only, never from the HTTP server's many request threads: an
  * engine keeps state per calling thread (libtorch an OpenMP thread team, DJL and ND4J predictors and workspaces), so

@@ -66,6 +66,8 @@ class LimitsTest {
         assertThat(d.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
         assertThat(d.headerTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
         assertThat(d.minRequestDataRate()).isEqualTo(1024);
+        assertThat(d.maxUploads()).isEqualTo(64);
+        assertThat(d.bodyTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
     }
 
     @Test
@@ -80,6 +82,10 @@ class LimitsTest {
                 java.time.Duration.ZERO, 1024)).hasMessageContaining("header timeout must be at least 1 ms");
         assertThatThrownBy(() -> ServerConfig.defaults().withSlowClientLimits(java.time.Duration.ofSeconds(5),
                 java.time.Duration.ofSeconds(10), -1)).hasMessageContaining("at least 0 bytes/s");
+        assertThatThrownBy(() -> ServerConfig.defaults().withUploadLimits(0, java.time.Duration.ofSeconds(60)))
+                .hasMessageContaining("uploads read at once must be at least 1");
+        assertThatThrownBy(() -> ServerConfig.defaults().withUploadLimits(64, java.time.Duration.ZERO))
+                .hasMessageContaining("body timeout must be at least 1 ms");
     }
 
     @Test
@@ -176,6 +182,25 @@ class LimitsTest {
 
         assertThat(a.status()).as(a.text()).isEqualTo(400);
         assertThat(a.error()).isEqualTo("bad_request");
+    }
+
+    @Test
+    void partHeadersOverTheirLimitAreNamedAsSuchNotAsTheBodyLimit() {
+        String longName = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + "a".repeat(50_000)
+                + ".png\"\r\n\r\nabc\r\n--b--\r\n";
+        String manyHeaders = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n"
+                + "X-H: v\r\n".repeat(5_000) + "\r\nabc\r\n--b--\r\n";
+        for (String body : List.of(longName, manyHeaders)) {
+            assertThat(body.length()).as("far under the body limit").isLessThan(MAX_BODY);
+            RawHttp.Answer a = RawHttp.exchange(server.port(), "POST /api/v1/digits HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body);
+
+            assertThat(a.status()).as(a.text()).isEqualTo(413);
+            String message = a.json().get("message").asText();
+            assertThat(message).as(message).contains("part").contains("headers").doesNotContain("MiB")
+                    .doesNotContain("Exception");
+        }
     }
 
     private static byte[] random(int n) {

@@ -106,4 +106,63 @@ class ProtocolErrorTest {
         assertThat(head.header("Content-Type")).isEqualTo(get.header("Content-Type")).startsWith("application/json");
         assertThat(head.body()).isEmpty();
     }
+
+    /** A message a person can act on: no Java class name, no bare status in parentheses, no echo of huge input. */
+    private static String plainMessage(RawHttp.Answer a) {
+        String message = a.json().get("message").asText();
+        assertThat(message).as(message).doesNotContain("Exception").doesNotContain("java.").doesNotContain("jakarta.")
+                .doesNotContain("(400:").doesNotContain("(Bad Request)");
+        assertThat(message.length()).as(message).isLessThan(600);
+        return message;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ZZ", "FFFFFFFFFFFFFFFFFFFFFFFF", "5;x="})
+    void aMalformedChunkedBodyIsSaidToBeMalformedChunking(String size) {
+        String chunkSize = size.endsWith("=") ? size + "y".repeat(9000) : size;
+        RawHttp.Answer a = send("POST /api/v1/digits HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\n"
+                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunkSize + "\r\nhello\r\n0\r\n\r\n");
+
+        assertJsonError(a, 400, "bad_request");
+        assertThat(plainMessage(a)).contains("chunked").doesNotContain("ended before its declared length");
+    }
+
+    @Test
+    void aTwentyDigitContentLengthIsSaidToBeTooLargeANumber() {
+        RawHttp.Answer a = send("POST /api/v1/digits HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\n"
+                + "Content-Length: 99999999999999999999\r\n\r\n");
+
+        assertJsonError(a, 400, "bad_request");
+        assertThat(plainMessage(a)).contains("Content-Length over 19 digits");
+    }
+
+    @Test
+    void aHugeMethodIsNotEchoedInFull() {
+        RawHttp.Answer a = send("M".repeat(5000) + " /api/v1/model HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertThat(a.status()).as(a.text()).isIn(400, 405);
+        assertThat(plainMessage(a)).doesNotContain("M".repeat(65));
+    }
+
+    private static RawHttp.Answer multipart(String body) {
+        return send("POST /api/v1/digits HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                + body);
+    }
+
+    @Test
+    void aPartWithoutContentDispositionIsSaidToNeedOne() {
+        RawHttp.Answer a = multipart("--XyZ\r\nContent-Type: image/png\r\n\r\nabc\r\n--XyZ--\r\n");
+
+        assertJsonError(a, 400, "bad_request");
+        assertThat(plainMessage(a)).contains("Content-Disposition").contains("name").doesNotContain("null");
+    }
+
+    @Test
+    void aGarbledMultipartBodyIsSaidToBeMalformed() {
+        RawHttp.Answer a = multipart("--XyZ\r\n\u0001\u0002: garbage\r\n}{ no colon here\r\n\r\nabc\r\n--XyZ--\r\n");
+
+        assertJsonError(a, 400, "bad_request");
+        assertThat(plainMessage(a)).contains("multipart");
+    }
 }

@@ -199,6 +199,87 @@ class SlowClientTest {
         assertThat(waiting.get().status()).isEqualTo(200);
     }
 
+    /** Sends 1000 bytes every 250 ms (4000 bytes/s, above the minimum rate) to each socket until stopped. */
+    private static java.util.concurrent.ScheduledExecutorService trickle(List<Socket> targets) {
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        byte[] chunk = new byte[1000];
+        timer.scheduleAtFixedRate(() -> {
+            for (Socket s : targets) {
+                try {
+                    s.getOutputStream().write(chunk);
+                    s.getOutputStream().flush();
+                } catch (IOException e) {
+                    // answered and closed by the server: nothing more to send
+                }
+            }
+        }, 0, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return timer;
+    }
+
+    @Test
+    void slowUploadsBeyondTheBoundAreRefusedAtOnceAndTheHealthCheckIsAnswered() throws Exception {
+        // 300 sockets trickling 9 MB bodies just above the minimum rate held every Jetty thread: /health/live and
+        // a normal upload timed out. Here the bound on bodies read at once is 2, and twice as many trickle.
+        int bound = 2;
+        server = MnistServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0).withWork(1, 1)
+                .withUploadLimits(bound, Duration.ofSeconds(30)), FakeClassifier::new);
+        server.awaitModel();
+        List<Socket> slow = new ArrayList<>();
+        for (int i = 0; i < 2 * bound; i++) {
+            Socket s = open();
+            write(s, "POST /api/v1/numbers HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\n"
+                    + "Content-Length: 9000000\r\n\r\n");
+            slow.add(s);
+        }
+        java.util.concurrent.ScheduledExecutorService timer = trickle(slow);
+        try {
+            Thread.sleep(500);   // time for the server to take the uploads in; not a bound being tested
+
+            Http http = new Http(server);
+            Http.Answer live = http.get("/health/live");
+            Http.Answer upload = http.post("/api/v1/digits", "image/png", Images.strokePng(40, 40));
+
+            assertThat(live.status()).as(live.text()).isEqualTo(200);
+            assertThat(upload.status()).as(upload.text()).isEqualTo(503);
+            assertThat(upload.error()).isEqualTo("server_busy");
+            assertThat(upload.header("Retry-After")).isEqualTo("1");
+            assertThat(upload.json().get("message").asText()).contains("--max-uploads");
+            int refused = 0;
+            for (Socket s : slow) {
+                if (!stillOpen(s)) {   // answered already, while trickling: the ones beyond the bound
+                    refused++;
+                }
+            }
+            assertThat(refused).as("slow uploads beyond the bound refused without being read").isEqualTo(bound);
+            assertThat(stillOpen(slow.get(0))).as("still being read when the others were answered").isTrue();
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBodySlowerThanTheBodyTimeoutIsCutOffWithRequestTimeout() throws Exception {
+        server = MnistServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0).withWork(1, 1)
+                .withUploadLimits(4, Duration.ofSeconds(1)), FakeClassifier::new);
+        server.awaitModel();
+        Socket socket = open();
+        write(socket, "POST /api/v1/digits HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\n"
+                + "Content-Length: 20000\r\n\r\n");
+        java.util.concurrent.ScheduledExecutorService timer = trickle(List.of(socket));
+        String answer;
+        try {
+            answer = readToTheEnd(socket);
+        } finally {
+            timer.shutdownNow();
+        }
+
+        RawHttp.Answer a = RawHttp.parse(answer.getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(a.status()).as(answer).isEqualTo(408);
+        assertThat(a.error()).isEqualTo("request_timeout");
+        assertThat(a.json().get("message").asText()).contains("1.0 s").contains("--body-timeout");
+    }
+
     /** The status line and headers of one answer, and its body skipped by its Content-Length. */
     private static String readHead(Socket socket) throws IOException {
         socket.setSoTimeout(30_000);   // a safety net only
