@@ -251,8 +251,11 @@ class SlowClientTest {
                     refused++;
                 }
             }
+            // Which of them took the places depends on the order the server's threads reached them, not on the order
+            // they were opened (one CI run had the first socket among the refused): count, do not name.
             assertThat(refused).as("slow uploads beyond the bound refused without being read").isEqualTo(bound);
-            assertThat(stillOpen(slow.get(0))).as("still being read when the others were answered").isTrue();
+            assertThat(slow.size() - refused).as("uploads still being read when the others were answered")
+                    .isEqualTo(bound);
         } finally {
             timer.shutdownNow();
         }
@@ -306,6 +309,8 @@ class SlowClientTest {
             return false;   // answered or closed already
         } catch (SocketTimeoutException e) {
             return true;
+        } catch (IOException e) {
+            return false;   // reset by the server: closed too
         }
     }
 
